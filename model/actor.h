@@ -1,0 +1,125 @@
+/* The two kinds of actors of SPEC section 1, as step functions.
+ *
+ * actor_step() performs exactly one atomic step of one actor: either a whole
+ * mmu_lock critical section or one unlocked operation. These functions are
+ * the only implementation of the protocol. The deterministic engine calls
+ * them in a seeded order, the explorer in every order, the threaded engine
+ * from real threads (then vm->mmu_lock is a real rwlock and the critical
+ * sections take it).
+ *
+ * An actor is plain data (no pointers), so the explorer can copy and hash
+ * it. What an actor does next (which gfn to fault, what to invalidate) comes
+ * from the workload callbacks in struct step_env.
+ */
+#ifndef MODEL_ACTOR_H
+#define MODEL_ACTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/vm.h"
+
+enum actor_kind { ACTOR_VCPU, ACTOR_INVALIDATOR };
+
+enum inval_kind {
+	INVAL_NOTIFIER, /* mmu-notifier: hva range, three phases */
+	INVAL_GFN_ZAP,  /* kvm_zap_gfn_range: gfn range, one lock hold */
+	INVAL_GMEM,     /* guest_memfd hole punch: gfn range of private slots,
+			 * three phases */
+};
+
+struct inval_plan {
+	enum inval_kind kind;
+	uint32_t as_id;       /* INVAL_GMEM: address space of the gfn range */
+	uint64_t start, end;  /* hva pages (notifier) or gfns (others) */
+	uint32_t gap_steps;   /* idle steps before it starts (rare events) */
+	uint32_t phase2_steps; /* steps the host spends changing pages (>= 1) */
+};
+
+struct fault_plan {
+	uint32_t slot;
+	uint64_t gfn;
+};
+
+/* Program counters. A vCPU loops: READ_SEQ -> [PRECHECK1] -> RESOLVE ->
+ * [PRECHECK2] -> LOCKED_CHECK -> READ_SEQ (retry) or next fault. */
+enum vcpu_pc {
+	VCPU_READ_SEQ,
+	VCPU_PRECHECK1,
+	VCPU_RESOLVE,
+	VCPU_PRECHECK2,
+	VCPU_LOCKED_CHECK,
+	VCPU_DONE,
+};
+
+enum inval_pc {
+	INVAL_NEXT,
+	INVAL_GAP,
+	INVAL_PHASE1,
+	INVAL_PHASE2,
+	INVAL_PHASE3,
+	INVAL_DONE,
+};
+
+struct actor {
+	uint32_t kind; /* enum actor_kind */
+	uint32_t id;
+	uint32_t pc;
+	uint32_t wait; /* steps left in a multi-step phase */
+	uint64_t rng;
+	/* vCPU */
+	bool has_fault;
+	struct fault_plan fault;
+	uint64_t seq_snapshot;
+	uint64_t gen_snapshot;
+	/* invalidator */
+	struct inval_plan inval;
+	uint32_t handle;
+	bool began; /* begin was called: some slot overlapped */
+	uint32_t n_ranges;
+	struct host_range ranges[ORACLE_MAX_RANGES];
+};
+
+struct workload {
+	/* Fill the next fault; false when the vCPU has no more work. */
+	bool (*next_fault)(const struct workload *wl, struct actor *a,
+			   struct fault_plan *out);
+	/* Fill the next invalidation; false when done. */
+	bool (*next_inval)(const struct workload *wl, struct actor *a,
+			   struct inval_plan *out);
+	void *ctx;
+};
+
+struct step_env {
+	struct vm *vm;
+	const struct workload *wl;
+	bool early_check;      /* Linux 6.8+ lock-free pre-checks (default on) */
+	uint32_t resolve_steps; /* steps a page lookup takes (>= 1) */
+	uint64_t resolve_ns;   /* busy work per lookup (threaded engine) */
+	uint64_t phase2_ns;    /* busy work per phase 2 (threaded engine) */
+};
+
+/* What a step did, for traces. */
+struct step_info {
+	const char *what;       /* static text: "read seq", "locked check", ... */
+	bool checked;           /* a retry check ran */
+	enum retry_verdict verdict;
+	bool truly_stale;
+	bool violation;         /* a stale SPTE was installed (false negative) */
+};
+
+void actor_init_vcpu(struct actor *a, uint32_t id, uint64_t seed);
+void actor_init_invalidator(struct actor *a, uint32_t id, uint64_t seed);
+
+/* One atomic step. Returns false when the actor has finished (and did
+ * nothing). `info` may be NULL. */
+bool actor_step(struct actor *a, const struct step_env *env,
+		struct actor_stats *stats, struct step_info *info);
+
+/* Short name of the actor's next step, for traces. */
+const char *actor_pc_name(const struct actor *a);
+
+/* Busy-waits about ns nanoseconds (0: returns at once). */
+void spin_ns(uint64_t ns);
+
+#endif
