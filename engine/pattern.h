@@ -47,7 +47,10 @@ struct pattern_params {
 	bool early_check;        /* lock-free pre-checks (Linux 6.8+) */
 	uint64_t address_spaces; /* 2: SMM, every slot mirrored in AS 1 */
 	/* mixed: relative weights of the invalidation kinds */
-	uint64_t w_notifier, w_alias, w_gfn_zap, w_gmem;
+	uint64_t w_notifier, w_gfn_zap, w_gmem;
+	/* alias: fault only in the gfns strictly between the two aliases (the
+	 * live experiment's setup) instead of over all three slots */
+	bool alias_middle_only;
 };
 
 extern const char *const pattern_names[]; /* NULL-terminated */

@@ -74,7 +74,8 @@ static enum retry_verdict exact_retry(struct tracker_state *t,
 	for (int i = 0; i < EXACT_MAX_RANGES; i++) {
 		struct exact_range *r = &t->exact[i];
 
-		if (READ_ONCE(r->handle) && READ_ONCE(r->as_id) == key->as_id &&
+		if (READ_ONCE(r->handle) && (READ_ONCE(r->as_id) == key->as_id ||
+		     READ_ONCE(r->as_id) == INVAL_ALL_AS) &&
 		    key->gfn >= READ_ONCE(r->start) && key->gfn < READ_ONCE(r->end))
 			return RETRY_RANGE;
 	}

@@ -80,8 +80,11 @@ struct inval_ctx {
 	bool has_hva;             /* notifier; false for gfn-only and guest_memfd */
 	uint64_t hva_start;       /* notifier's hva range, in pages */
 	uint64_t hva_end;
-	uint32_t as_id;           /* address space of the current range_add */
+	uint32_t as_id;           /* address space of the current range_add,
+				   * or INVAL_ALL_AS (kvm_zap_gfn_range) */
 };
+
+#define INVAL_ALL_AS UINT32_MAX
 
 /* What a faulting vCPU checks. */
 struct fault_key {

@@ -2,6 +2,7 @@
 #ifndef MODEL_TYPES_H
 #define MODEL_TYPES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* KVM's INVALID_GPA: "no range recorded yet". */

@@ -1,0 +1,431 @@
+/* The workload patterns of SPEC section 4: layouts and what actors do. */
+#include "engine/pattern.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/rng.h"
+
+const char *const pattern_names[] = {
+	[PAT_SINGLE] = "single",
+	[PAT_MULTISLOT] = "multislot",
+	[PAT_ALIAS] = "alias",
+	[PAT_CONCURRENT] = "concurrent",
+	[PAT_PRIVATE] = "private",
+	[PAT_NUMA] = "numa",
+	[PAT_MIXED] = "mixed",
+	[PAT_COUNT] = NULL,
+};
+
+const char *const fault_dist_names[] = { "uniform", "hot", NULL };
+
+#define MAX_SEGMENTS 8
+#define MAX_VCPUS 64
+#define MAX_SLOT_PAGES (1ULL << 22) /* 16 GiB of 4 KiB pages per slot */
+
+/* Where faults land: a list of gfn runs, drawn from uniformly (or hot). */
+struct segment {
+	uint32_t slot;
+	uint64_t gfn_start, npages;
+};
+
+/* An hva window (host pages) notifier invalidations are drawn from. */
+struct hva_window {
+	uint64_t start, npages;
+};
+
+struct pattern_ctx {
+	struct pattern_params p;
+	uint32_t n_segments;
+	struct segment seg[MAX_SEGMENTS];
+	uint64_t fault_pages;
+	struct hva_window notifier;  /* notifier ranges start in here */
+	uint64_t notifier_end_limit; /* and end no later than this host page */
+	uint32_t multislot_first, multislot_last; /* K-slot span */
+	uint64_t gmem_base;          /* the private slot punched: gfn base */
+	uint64_t zap_gfn_start, zap_gfn_pages; /* gfn zaps land in here */
+};
+
+void pattern_defaults(int id, struct pattern_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pattern = id;
+	p->seed = 1;
+	p->vcpus = 2;
+	p->invalidators = 1;
+	p->slots = 1;
+	p->slot_pages = 4096;
+	p->alias_distance = 0;
+	p->inval_pages = 16;
+	p->resolve_steps = 4;
+	p->phase2_steps = 8;
+	p->gap_steps = 16;
+	p->fault_dist = DIST_UNIFORM;
+	p->hot_fraction = 0.9;
+	p->early_check = true;
+	p->address_spaces = 1;
+	p->w_notifier = 1;
+	switch (id) {
+	case PAT_MULTISLOT:
+		p->slots = 4;
+		p->slot_pages = 256;
+		break;
+	case PAT_ALIAS:
+		p->slot_pages = 256;
+		p->alias_distance = 4096;
+		break;
+	case PAT_CONCURRENT:
+		p->invalidators = 4;
+		p->phase2_steps = 32;
+		p->gap_steps = 4;
+		p->inval_pages = 64;
+		break;
+	case PAT_PRIVATE:
+		p->slot_pages = 1024;
+		break;
+	case PAT_NUMA:
+		p->slot_pages = 262144; /* 1 GiB */
+		p->inval_pages = 262144;
+		p->phase2_steps = 20000;
+		p->gap_steps = 200000;
+		break;
+	case PAT_MIXED:
+		p->slot_pages = 512;
+		p->alias_distance = 8192;
+		p->invalidators = 2;
+		p->inval_pages = 64;
+		p->w_notifier = 6;
+		p->w_gfn_zap = 1;
+		p->w_gmem = 3;
+		break;
+	}
+}
+
+#define U64_OPT(n, field, lo, hi, h) \
+	{ .name = n, .type = OPT_U64, .dest = &p->field, .min = lo, .max = hi, .help = h }
+
+const struct opt_spec *pattern_options(struct pattern_params *p)
+{
+	static struct opt_spec table[32];
+	const struct opt_spec t[] = {
+		U64_OPT("seed", seed, 0, UINT64_MAX, "schedule seed"),
+		U64_OPT("vcpus", vcpus, 1, MAX_VCPUS, "faulting vCPUs"),
+		U64_OPT("invalidators", invalidators, 0, ORACLE_MAX_INFLIGHT,
+			"invalidating actors (each runs one invalidation at a time)"),
+		U64_OPT("slots", slots, 1, 16, "multislot: slots K one invalidation crosses"),
+		U64_OPT("slot-pages", slot_pages, 1, MAX_SLOT_PAGES, "pages per slot (4 KiB each)"),
+		U64_OPT("alias-distance", alias_distance, 0, MAX_SLOT_PAGES,
+			"alias/mixed: gfn distance D between the two aliases (> slot-pages)"),
+		{ .name = "alias-control", .type = OPT_FLAG, .dest = &p->alias_control,
+		  .help = "alias: far slot gets its own memory (control layout)" },
+		{ .name = "alias-middle-only", .type = OPT_FLAG, .dest = &p->alias_middle_only,
+		  .help = "alias: fault only between the aliases" },
+		U64_OPT("inval-pages", inval_pages, 1, MAX_SLOT_PAGES,
+			"largest invalidation, pages (numa: sizes in [N/2, N])"),
+		U64_OPT("resolve-steps", resolve_steps, 1, 1000000, "page lookup length, steps"),
+		U64_OPT("phase2-steps", phase2_steps, 1, 100000000, "host page change length, steps"),
+		U64_OPT("gap-steps", gap_steps, 0, 1000000000,
+			"mean idle steps between one invalidator's invalidations"),
+		{ .name = "fault-dist", .type = OPT_CHOICE, .dest = &p->fault_dist,
+		  .choices = fault_dist_names, .help = "fault distribution" },
+		{ .name = "hot-fraction", .type = OPT_DOUBLE, .dest = &p->hot_fraction,
+		  .dmin = 0.0, .dmax = 1.0, .help = "hot: share of faults on the first 1/8" },
+		{ .name = "early-check", .type = OPT_FLAG, .dest = &p->early_check,
+		  .help = "lock-free pre-checks before/after resolve (Linux 6.8+)" },
+		U64_OPT("address-spaces", address_spaces, 1, VM_MAX_AS,
+			"2 mirrors every slot into a second (SMM) address space"),
+		U64_OPT("w-notifier", w_notifier, 0, 1000, "mixed: weight of notifier invalidations"),
+		U64_OPT("w-gfn-zap", w_gfn_zap, 0, 1000, "mixed: weight of gfn-only zaps"),
+		U64_OPT("w-gmem", w_gmem, 0, 1000, "mixed: weight of guest_memfd hole punches"),
+		OPT_END
+	};
+
+	/* One table, rebuilt per call: callers parse one command line. */
+	memcpy(table, t, sizeof(t));
+	return table;
+}
+
+/* ---- layout ------------------------------------------------------------ */
+
+static uint32_t add_slot(struct vm_layout *l, uint64_t gfn, uint64_t pages,
+			 uint64_t host, bool private_mem)
+{
+	struct memslot *s = &l->slots[l->n_slots];
+
+	memset(s, 0, sizeof(*s));
+	s->base_gfn = gfn;
+	s->npages = pages;
+	s->host_base = host;
+	s->private_mem = private_mem;
+	return l->n_slots++;
+}
+
+static void add_segment(struct pattern_ctx *c, uint32_t slot,
+			const struct vm_layout *l)
+{
+	struct segment *s = &c->seg[c->n_segments++];
+
+	s->slot = slot;
+	s->gfn_start = l->slots[slot].base_gfn;
+	s->npages = l->slots[slot].npages;
+	c->fault_pages += s->npages;
+}
+
+static int check_params(const struct pattern_params *p, char *err, size_t len)
+{
+	if ((p->pattern == PAT_ALIAS || p->pattern == PAT_MIXED) &&
+	    p->alias_distance <= (p->pattern == PAT_MIXED ? 2 : 1) * p->slot_pages) {
+		snprintf(err, len,
+			 "--alias-distance: %llu would make the slots overlap in gfn "
+			 "space; expected more than %llu (%s slot-pages)",
+			 (unsigned long long)p->alias_distance,
+			 (unsigned long long)((p->pattern == PAT_MIXED ? 2 : 1) *
+					      p->slot_pages),
+			 p->pattern == PAT_MIXED ? "2 x" : "1 x");
+		return -1;
+	}
+	if (p->pattern == PAT_MIXED && p->w_notifier + p->w_gfn_zap + p->w_gmem == 0) {
+		snprintf(err, len, "--w-notifier, --w-gfn-zap, --w-gmem: all zero; "
+			 "expected at least one positive weight");
+		return -1;
+	}
+	if (p->pattern != PAT_MULTISLOT && p->slots != 1) {
+		snprintf(err, len, "--slots: only the multislot pattern takes it "
+			 "(pattern %s has its own layout)", pattern_names[p->pattern]);
+		return -1;
+	}
+	if (p->slot_pages * (p->pattern == PAT_MULTISLOT ? p->slots : 1) +
+		    p->alias_distance > (1ULL << 24)) {
+		snprintf(err, len, "--slot-pages/--slots/--alias-distance: the guest "
+			 "would exceed 2^24 pages (64 GiB); expected less");
+		return -1;
+	}
+	return 0;
+}
+
+/* Builds the address-space-0 layout; SMM mirroring is done after. */
+static void build_layout(struct pattern_ctx *c, struct vm_layout *l)
+{
+	const struct pattern_params *p = &c->p;
+	uint64_t P = p->slot_pages;
+	uint32_t a, m, x;
+
+	switch (p->pattern) {
+	case PAT_MULTISLOT:
+		/* K slots adjacent in both gfn and hva space. */
+		for (uint32_t i = 0; i < p->slots; i++)
+			add_segment(c, add_slot(l, i * P, P, i * P, false), l);
+		c->notifier = (struct hva_window){ 0, P };
+		c->multislot_first = 0;
+		c->multislot_last = (uint32_t)p->slots - 1;
+		break;
+	case PAT_ALIAS:
+		/* A at gfn 0, B at gfn D on A's memory, M (own memory) between. */
+		a = add_slot(l, 0, P, 0, false);
+		m = add_slot(l, P, p->alias_distance - P, P, false);
+		x = add_slot(l, p->alias_distance, P,
+			     p->alias_control ? p->alias_distance : 0, false);
+		if (!p->alias_middle_only)
+			add_segment(c, a, l);
+		add_segment(c, m, l);
+		if (!p->alias_middle_only)
+			add_segment(c, x, l);
+		c->notifier = (struct hva_window){ 0, P };
+		c->notifier_end_limit = P;
+		break;
+	case PAT_PRIVATE:
+		/* A shared slot, and a private (guest_memfd) slot after it. */
+		add_segment(c, add_slot(l, 0, P, 0, false), l);
+		x = add_slot(l, P, P, P, true);
+		add_segment(c, x, l);
+		c->gmem_base = l->slots[x].base_gfn;
+		c->notifier = (struct hva_window){ 0, P };
+		c->notifier_end_limit = P;
+		break;
+	case PAT_MIXED:
+		/* Two adjacent shared slots S0 S1 (notifiers may cross the
+		 * boundary), an alias of S0 far away, a private slot. */
+		add_segment(c, add_slot(l, 0, P, 0, false), l);
+		add_segment(c, add_slot(l, P, P, P, false), l);
+		add_segment(c, add_slot(l, p->alias_distance, P, 0, false), l);
+		x = add_slot(l, p->alias_distance + P, P, 2 * P, true);
+		add_segment(c, x, l);
+		c->gmem_base = l->slots[x].base_gfn;
+		c->notifier = (struct hva_window){ 0, 2 * P };
+		c->notifier_end_limit = 2 * P;
+		c->zap_gfn_start = 0;
+		c->zap_gfn_pages = p->alias_distance + 2 * P;
+		break;
+	default: /* single, concurrent, numa: one slot */
+		add_segment(c, add_slot(l, 0, P, 0, false), l);
+		c->notifier = (struct hva_window){ 0, P };
+		c->notifier_end_limit = P;
+		break;
+	}
+}
+
+/* SMM: the same slots again in address space 1, on the same memory. */
+static void mirror_address_space(struct pattern_ctx *c, struct vm_layout *l)
+{
+	uint32_t n = l->n_slots, nseg = c->n_segments;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct memslot *s = &l->slots[l->n_slots];
+
+		*s = l->slots[i];
+		s->as_id = 1;
+		l->n_slots++;
+	}
+	for (uint32_t i = 0; i < nseg; i++) {
+		c->seg[c->n_segments] = c->seg[i];
+		c->seg[c->n_segments].slot += n;
+		c->fault_pages += c->seg[i].npages;
+		c->n_segments++;
+	}
+	l->n_as = 2;
+}
+
+/* ---- what actors do ---------------------------------------------------- */
+
+static bool pattern_next_fault(const struct workload *wl, struct actor *a,
+			       struct fault_plan *out)
+{
+	const struct pattern_ctx *c = wl->ctx;
+	uint64_t idx;
+
+	if (c->p.fault_dist == DIST_HOT &&
+	    rng_below(&a->rng, 1u << 20) < (uint64_t)(c->p.hot_fraction * (1u << 20)))
+		idx = rng_below(&a->rng, c->fault_pages / 8 ? c->fault_pages / 8 : 1);
+	else
+		idx = rng_below(&a->rng, c->fault_pages);
+	for (uint32_t i = 0; i < c->n_segments; i++) {
+		if (idx < c->seg[i].npages) {
+			out->slot = c->seg[i].slot;
+			out->gfn = c->seg[i].gfn_start + idx;
+			return true;
+		}
+		idx -= c->seg[i].npages;
+	}
+	return false; /* unreachable: idx < fault_pages */
+}
+
+/* Length in [1, max], or [max/2, max] for the rare huge ones of numa. */
+static uint64_t draw_len(const struct pattern_ctx *c, struct actor *a)
+{
+	uint64_t max = c->p.inval_pages;
+
+	if (c->p.pattern == PAT_NUMA)
+		return max / 2 + 1 + rng_below(&a->rng, max - max / 2);
+	return 1 + rng_below(&a->rng, max);
+}
+
+static void draw_notifier(const struct pattern_ctx *c, struct actor *a,
+			  struct inval_plan *out)
+{
+	out->kind = INVAL_NOTIFIER;
+	if (c->p.pattern == PAT_MULTISLOT) {
+		/* Start anywhere in the first slot, end anywhere in the K-th:
+		 * every invalidation crosses all K slots. */
+		uint64_t P = c->p.slot_pages;
+
+		out->start = rng_below(&a->rng, P);
+		out->end = c->multislot_last * P + 1 + rng_below(&a->rng, P);
+		if (out->end <= out->start)
+			out->end = out->start + 1;
+		return;
+	}
+	out->start = c->notifier.start + rng_below(&a->rng, c->notifier.npages);
+	out->end = out->start + draw_len(c, a);
+	if (out->end > c->notifier_end_limit)
+		out->end = c->notifier_end_limit;
+}
+
+static bool pattern_next_inval(const struct workload *wl, struct actor *a,
+			       struct inval_plan *out)
+{
+	const struct pattern_ctx *c = wl->ctx;
+	const struct pattern_params *p = &c->p;
+	uint64_t kind = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (p->pattern == PAT_PRIVATE) {
+		kind = 2;
+	} else if (p->pattern == PAT_MIXED) {
+		uint64_t r = rng_below(&a->rng, p->w_notifier + p->w_gfn_zap + p->w_gmem);
+
+		kind = r < p->w_notifier ? 0 : r < p->w_notifier + p->w_gfn_zap ? 1 : 2;
+	}
+	if (kind == 0) {
+		draw_notifier(c, a, out);
+	} else if (kind == 1) {
+		out->kind = INVAL_GFN_ZAP;
+		out->start = c->zap_gfn_start + rng_below(&a->rng, c->zap_gfn_pages);
+		out->end = out->start + draw_len(c, a);
+	} else {
+		out->kind = INVAL_GMEM;
+		out->as_id = (uint32_t)rng_below(&a->rng, p->address_spaces);
+		out->start = c->gmem_base + rng_below(&a->rng, p->slot_pages);
+		out->end = out->start + draw_len(c, a);
+		if (out->end > c->gmem_base + p->slot_pages)
+			out->end = c->gmem_base + p->slot_pages;
+	}
+	/* Spread the gaps so invalidators do not move in lock-step. */
+	out->gap_steps = p->gap_steps
+		? (uint32_t)(p->gap_steps / 2 + rng_below(&a->rng, p->gap_steps + 1))
+		: 0;
+	out->phase2_steps = (uint32_t)p->phase2_steps;
+	return true;
+}
+
+int pattern_build(const struct pattern_params *p, struct pattern_world *w,
+		  char *err, size_t errlen)
+{
+	struct pattern_ctx *c;
+
+	memset(w, 0, sizeof(*w));
+	if (p->pattern < 0 || p->pattern >= PAT_COUNT) {
+		snprintf(err, errlen, "pattern: unknown pattern %d", p->pattern);
+		return -1;
+	}
+	if (check_params(p, err, errlen) < 0)
+		return -1;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->p = *p;
+	w->layout.n_as = 1;
+	build_layout(c, &w->layout);
+	if (p->address_spaces == 2)
+		mirror_address_space(c, &w->layout);
+	if (vm_layout_finish(&w->layout, err, errlen) < 0) {
+		free(c);
+		return -1;
+	}
+	w->params = *p;
+	w->ctx = c;
+	w->wl.next_fault = pattern_next_fault;
+	w->wl.next_inval = pattern_next_inval;
+	w->wl.ctx = c;
+	w->n_vcpus = (uint32_t)p->vcpus;
+	w->n_invalidators = (uint32_t)p->invalidators;
+	return 0;
+}
+
+void pattern_world_free(struct pattern_world *w)
+{
+	free(w->ctx);
+	w->ctx = NULL;
+}
+
+void pattern_step_env(const struct pattern_world *w, struct vm *vm,
+		      struct step_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->vm = vm;
+	env->wl = &w->wl;
+	env->early_check = w->params.early_check;
+	env->resolve_steps = (uint32_t)w->params.resolve_steps;
+}
