@@ -1,0 +1,140 @@
+#include "explore/state_set.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t state_hash(const void *p, size_t n)
+{
+	/* 8 bytes at a time with a multiply-xorshift mix: states are mostly
+	 * zeros with a few small counters, which a byte-wise FNV spreads
+	 * poorly and slowly. */
+	const unsigned char *b = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return h;
+}
+
+static int grow_arena(struct state_set *s)
+{
+	uint32_t cap = s->cap ? s->cap * 2 : 1024;
+	unsigned char *arena;
+	uint32_t *parent;
+	uint8_t *via;
+	uint64_t *hash;
+
+	if (cap > s->limit)
+		cap = s->limit;
+	arena = realloc(s->arena, (size_t)cap * s->rec_bytes);
+	if (!arena)
+		return -1;
+	s->arena = arena;
+	parent = realloc(s->parent, (size_t)cap * sizeof(*parent));
+	if (!parent)
+		return -1;
+	s->parent = parent;
+	via = realloc(s->via, (size_t)cap * sizeof(*via));
+	if (!via)
+		return -1;
+	s->via = via;
+	hash = realloc(s->hash, (size_t)cap * sizeof(*hash));
+	if (!hash)
+		return -1;
+	s->hash = hash;
+	s->cap = cap;
+	return 0;
+}
+
+static int grow_table(struct state_set *s)
+{
+	uint64_t n_slots = s->n_slots ? s->n_slots * 2 : 4096;
+	uint32_t *slots = malloc(n_slots * sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	memset(slots, 0xff, n_slots * sizeof(*slots)); /* STATE_NONE */
+	for (uint32_t i = 0; i < s->n; i++) {
+		uint64_t j = s->hash[i] & (n_slots - 1);
+
+		while (slots[j] != STATE_NONE)
+			j = (j + 1) & (n_slots - 1);
+		slots[j] = i;
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->n_slots = n_slots;
+	return 0;
+}
+
+int state_set_init(struct state_set *s, size_t rec_bytes, uint32_t limit)
+{
+	memset(s, 0, sizeof(*s));
+	s->rec_bytes = rec_bytes;
+	s->limit = limit && limit < STATE_NONE ? limit : STATE_NONE - 1;
+	if (grow_table(s) < 0) {
+		state_set_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+void state_set_free(struct state_set *s)
+{
+	free(s->arena);
+	free(s->parent);
+	free(s->via);
+	free(s->hash);
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+enum state_add_result state_set_add(struct state_set *s, const void *rec,
+				    uint32_t parent, uint8_t via, uint32_t *idx)
+{
+	uint64_t h = state_hash(rec, s->rec_bytes);
+	uint64_t j = h & (s->n_slots - 1);
+
+	*idx = STATE_NONE;
+	for (; s->slots[j] != STATE_NONE; j = (j + 1) & (s->n_slots - 1)) {
+		uint32_t i = s->slots[j];
+
+		if (s->hash[i] == h &&
+		    memcmp(state_set_get(s, i), rec, s->rec_bytes) == 0) {
+			*idx = i;
+			return STATE_SEEN;
+		}
+	}
+	if (s->n >= s->limit)
+		return STATE_FULL;
+	if (s->n == s->cap && grow_arena(s) < 0)
+		return STATE_NOMEM;
+	/* Keep the table at most half full so probes stay short. */
+	if ((uint64_t)(s->n + 1) * 2 > s->n_slots) {
+		if (grow_table(s) < 0)
+			return STATE_NOMEM;
+		j = h & (s->n_slots - 1);
+		while (s->slots[j] != STATE_NONE)
+			j = (j + 1) & (s->n_slots - 1);
+	}
+	uint32_t i = s->n++;
+
+	memcpy(s->arena + (size_t)i * s->rec_bytes, rec, s->rec_bytes);
+	s->parent[i] = parent;
+	s->via[i] = via;
+	s->hash[i] = h;
+	s->slots[j] = i;
+	*idx = i;
+	return STATE_ADDED;
+}
