@@ -1,0 +1,24 @@
+/* How a mutant was caught, per engine, for the kill table. */
+#ifndef TESTS_MUTANTS_KILL_H
+#define TESTS_MUTANTS_KILL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/tracker.h"
+
+struct kill_evidence {
+	bool ran;       /* the engine was available and ran */
+	bool caught;
+	bool safety_hit; /* a safety check fired (also for WASTEFUL ones) */
+	char how[200];   /* evidence, in words; "" when not caught */
+};
+
+/* A parent that is itself flagged makes every kill meaningless: the engines
+ * report it here and the test fails. */
+struct parent_check {
+	bool clean;
+	char why[200];
+};
+
+#endif

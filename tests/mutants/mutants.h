@@ -1,0 +1,26 @@
+/* Deliberately broken trackers, to prove the checkers catch broken ones.
+ *
+ * Each mutant is one small change to a registered tracker (its parent),
+ * built on the same vtable, so the engines run it exactly as they run the
+ * real ones. The `mutants` test runs every one through the deterministic
+ * engine and the explorer and requires each to be caught. */
+#ifndef TESTS_MUTANTS_MUTANTS_H
+#define TESTS_MUTANTS_MUTANTS_H
+
+#include "model/tracker.h"
+
+enum mutant_expect {
+	UNSAFE,   /* must be caught by a safety check */
+	WASTEFUL, /* safe; must be caught by a counter difference */
+};
+
+struct mutant {
+	const struct tracker_ops *ops;
+	const char *parent; /* registered tracker name */
+	enum mutant_expect expect;
+};
+
+extern const struct mutant mutants[];
+extern const unsigned n_mutants;
+
+#endif

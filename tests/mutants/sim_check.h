@@ -1,0 +1,18 @@
+/* The deterministic engine's part of the mutant test: every pattern, a few
+ * seeds, mutant and parent under identical schedules. */
+#ifndef TESTS_MUTANTS_SIM_CHECK_H
+#define TESTS_MUTANTS_SIM_CHECK_H
+
+#include "tests/mutants/kill.h"
+#include "tests/mutants/mutants.h"
+
+#define MUTANT_SIM_SEEDS 4
+
+/* Runs the parents once per pattern and seed and keeps their results.
+ * Returns 0, or -1 after printing why (setup failure). */
+int sim_check_init(struct parent_check *hva, struct parent_check *union_);
+
+/* Runs m everywhere and compares with its parent. Returns 0 or -1. */
+int sim_check_mutant(const struct mutant *m, struct kill_evidence *ev);
+
+#endif
