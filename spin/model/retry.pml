@@ -184,10 +184,14 @@ inline locked_check(s, g)
 			i++
 		:: else -> break
 		od;
-		print_tracker();
+		/* One printf per line: spin indents every printf call. */
 		if
-		:: stale -> printf("@@ vcpu%d locked check gfn %d: truly stale\n", id, g)
-		:: else -> printf("@@ vcpu%d locked check gfn %d: not stale\n", id, g)
+		:: stale ->
+			printf("@@ vcpu%d locked check gfn %d, snapshot seq=%d: tracker seq=%d in_progress=%d range=[%d,%d), truly stale\n",
+			       id, g, snap_seq, seq, inprog, rstart, rend)
+		:: else ->
+			printf("@@ vcpu%d locked check gfn %d, snapshot seq=%d: tracker seq=%d in_progress=%d range=[%d,%d), not stale\n",
+			       id, g, snap_seq, seq, inprog, rstart, rend)
 		fi;
 		if
 		:: r == NONE ->

@@ -1,5 +1,6 @@
-/* multislot: one notifier invalidation whose hva range spans two slots that
- * are adjacent in hva and in gfn, and one vCPU faulting once in the first.
+/* multislot (explore/scenario.c: multislot): one notifier invalidation
+ * whose hva range spans two slots, adjacent in hva and in gfn, and one vCPU
+ * faulting once in the first.
  *   slot0: gfn [0,2) -> hva [0,2)     slot1: gfn [2,4) -> hva [2,4)
  *   inval0: notifier hva [1,3)        (slot0 gfn 1, slot1 gfn 2)
  *   vcpu0:  fault gfn 1 (slot0)       covered: must retry while in flight
