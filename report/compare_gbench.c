@@ -1,0 +1,227 @@
+/* Google Benchmark JSON: the threaded stress results. Nothing here is
+ * deterministic, so counts are gated only where any non-zero value is a bug
+ * (the safety counters) and timings only when the U test and the threshold
+ * both say so. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/compare_internal.h"
+#include "report/mannwhitney.h"
+
+/* Must stay zero where BASE had zero: a missed invalidation. */
+static const char *const safety_counters[] = { "fn", "stale_sptes", NULL };
+
+struct metric {
+	const char *key;
+	int higher_is_better;
+	const char *unit;
+};
+
+/* Times are converted to ns first (time_unit). */
+static const struct metric metrics[] = {
+	{ "real_time", 0, "ns" },
+	{ "cpu_time", 0, "ns" },
+	{ "faults_per_s", 1, "/s" },
+	{ "invals_per_s", 1, "/s" },
+	{ "p50_ns", 0, "ns" },
+	{ "p99_ns", 0, "ns" },
+	{ "retries_per_fault", 0, "" },
+};
+
+#define N_METRICS (sizeof(metrics) / sizeof(metrics[0]))
+
+static double unit_to_ns(const char *u)
+{
+	if (!u || strcmp(u, "ns") == 0)
+		return 1;
+	if (strcmp(u, "us") == 0)
+		return 1e3;
+	if (strcmp(u, "ms") == 0)
+		return 1e6;
+	if (strcmp(u, "s") == 0)
+		return 1e9;
+	return NAN;
+}
+
+/* name -> array of the benchmark's repetitions (iteration entries only:
+ * aggregates are recomputed here from the raw repetitions). */
+static json_t *group(struct cmp_ctx *c, const json_t *root, const char *side)
+{
+	json_t *by_name = json_object(), *b;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		const char *name = jin_str(b, "run_name");
+		const char *type = jin_str(b, "run_type");
+
+		if (!name)
+			name = jin_str(b, "name");
+		if (!json_is_object(b) || !name) {
+			cmp_bad(c, "%s: %s benchmark #%zu has no name: not Google "
+				"Benchmark JSON", c->file, side, i);
+			break;
+		}
+		if (type && strcmp(type, "aggregate") == 0)
+			continue;
+		json_t *reps = json_object_get(by_name, name);
+
+		if (!reps) {
+			reps = json_array();
+			json_object_set_new(by_name, name, reps);
+		}
+		json_array_append(reps, b);
+	}
+	return by_name;
+}
+
+static int values(const json_t *reps, const struct metric *m, double *out,
+		  size_t max)
+{
+	size_t i, n = 0;
+	json_t *r;
+
+	json_array_foreach(reps, i, r) {
+		json_t *v = json_object_get(r, m->key);
+		double scale = 1;
+
+		if (!json_is_number(v) || n == max ||
+		    json_is_true(json_object_get(r, "error_occurred")))
+			continue;
+		if (strcmp(m->key, "real_time") == 0 ||
+		    strcmp(m->key, "cpu_time") == 0)
+			scale = unit_to_ns(jin_str(r, "time_unit"));
+		if (!isfinite(scale))
+			continue;
+		out[n++] = json_number_value(v) * scale;
+	}
+	return (int)n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Smallest two-sided p the exact test can give: 2 / C(n1 + n2, n1). If even
+ * that is above alpha, the test cannot decide and the threshold alone does. */
+static double min_p(int n1, int n2)
+{
+	double comb = 1;
+
+	for (int i = 1; i <= n1; i++)
+		comb = comb * (n2 + i) / i;
+	return 2 / comb;
+}
+
+static void compare_metric(struct cmp_ctx *c, const char *name,
+			   const json_t *ra, const json_t *rb,
+			   const struct metric *m)
+{
+	double a[MWU_MAX_N], b[MWU_MAX_N], ma, mb, worse;
+	int na = values(ra, m, a, MWU_MAX_N), nb = values(rb, m, b, MWU_MAX_N);
+	struct mwu_result t = { 0, 1, false };
+	char how[96];
+
+	if (na == 0 || nb == 0)
+		return;
+	c->timings_compared++;
+	/* The test needs the raw samples; median() sorts, which it ignores. */
+	mwu_test(a, (size_t)na, b, (size_t)nb, &t);
+	ma = median(a, na);
+	mb = median(b, nb);
+	if (ma <= 0 || mb <= 0)
+		return;
+	/* As a slowdown factor either way: halving faults/s is +100%, like
+	 * doubling a time. */
+	worse = (m->higher_is_better ? ma / mb : mb / ma) * 100 - 100;
+	if (worse <= c->o->threshold_pct)
+		return;
+	if (min_p(na, nb) < c->o->alpha) {
+		if (t.p >= c->o->alpha) {
+			cmp_note(c, "%s: %s %s: %.4g -> %.4g %s (%+.1f%%) but "
+				 "p=%.3g >= %.3g over %d/%d repetitions: noise",
+				 c->file, name, m->key, ma, mb, m->unit, worse,
+				 t.p, c->o->alpha, na, nb);
+			return;
+		}
+		snprintf(how, sizeof(how), "p=%.3g over %d/%d repetitions",
+			 t.p, na, nb);
+	} else {
+		snprintf(how, sizeof(how), "%d/%d repetitions: too few for the "
+			 "U test, threshold only", na, nb);
+	}
+	cmp_finding(c, "%s: %s %s: %.4g -> %.4g %s (%s by %.1f%% > %.0f%%, %s)",
+		    c->file, name, m->key, ma, mb, m->unit,
+		    m->higher_is_better ? "lower" : "higher", worse,
+		    c->o->threshold_pct, how);
+}
+
+static void compare_safety(struct cmp_ctx *c, const char *name,
+			   const json_t *ra, const json_t *rb)
+{
+	for (int k = 0; safety_counters[k]; k++) {
+		struct metric m = { safety_counters[k], 0, "" };
+		double a[MWU_MAX_N], b[MWU_MAX_N], max_a = 0, max_b = 0;
+		int na = values(ra, &m, a, MWU_MAX_N);
+		int nb = values(rb, &m, b, MWU_MAX_N);
+
+		for (int i = 0; i < na; i++)
+			max_a = a[i] > max_a ? a[i] : max_a;
+		for (int i = 0; i < nb; i++)
+			max_b = b[i] > max_b ? b[i] : max_b;
+		c->exact_compared += na > 0 && nb > 0;
+		if (na > 0 && nb > 0 && max_a == 0 && max_b > 0)
+			cmp_finding(c, "%s: %s %s: 0 -> %.0f (a missed "
+				    "invalidation where BASE had none)", c->file,
+				    name, m.key, max_b);
+	}
+}
+
+void cmp_gbench(struct cmp_ctx *c, const json_t *base, const json_t *new_root)
+{
+	json_t *ga = group(c, base, "BASE"), *gb = group(c, new_root, "NEW");
+	const char *name;
+	json_t *ra;
+
+	json_object_foreach(ga, name, ra) {
+		if (c->bad[0])
+			break;
+		json_t *rb = json_object_get(gb, name);
+
+		if (!rb) {
+			cmp_bad(c, "%s: NEW lacks benchmark '%s', which BASE has "
+				"(mismatched suites; update the baseline with "
+				"`bench compare --update-baseline` if intended)",
+				c->file, name);
+			break;
+		}
+		json_t *last = json_array_get(rb, json_array_size(rb) - 1);
+
+		if (json_is_true(json_object_get(last, "error_occurred"))) {
+			const char *msg = jin_str(last, "error_message");
+
+			cmp_finding(c, "%s: %s: failed in NEW: %s", c->file, name,
+				    msg ? msg : "(no message)");
+			continue;
+		}
+		compare_safety(c, name, ra, rb);
+		for (size_t m = 0; m < N_METRICS; m++)
+			compare_metric(c, name, ra, rb, &metrics[m]);
+	}
+	json_object_foreach(gb, name, ra) {
+		if (!c->bad[0] && !json_object_get(ga, name))
+			cmp_note(c, "%s: benchmark %s is new (not in BASE), not "
+				 "compared", c->file, name);
+	}
+	json_decref(ga);
+	json_decref(gb);
+}

@@ -1,0 +1,13 @@
+# Shared look of every plot; loaded first by each script. The driver has set
+# the terminal, the output and these variables: csvdir, trackers/ntrackers,
+# stress_trackers/nstress_trackers, patterns/npatterns,
+# stress_patterns/nstress_patterns, numa_max, term_kind (png, svg, dumb).
+set datafile separator comma
+set datafile missing 'nan'
+set grid lc rgb '#dddddd'
+set border lc rgb '#444444'
+# One colour, point and dash per tracker, the same in every plot, so a
+# tracker is recognised across figures. Order: the sim's registry order.
+tr_color(i) = word('#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #e377c2 #7f7f7f', (i - 1) % 8 + 1)
+tr_point(i) = word('7 5 9 13 11 3 1 2', (i - 1) % 8 + 1) + 0
+tr_dash(i) = (i - 1) % 4 + 1

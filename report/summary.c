@@ -1,0 +1,127 @@
+#define _GNU_SOURCE
+#include "report/summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/atomic_file.h"
+#include "report/json_in.h"
+#include "report/layout.h"
+#include "report/plot.h"
+#include "report/scan.h"
+
+/* The v12 patch as posted: the suite exists to show that it misses
+ * invalidations, so its misses are the expected result, not a failure. */
+#define EXPECTED_UNSAFE "gfn"
+
+static double ctr(const json_t *root, const char *tr, const char *key)
+{
+	return jin_num(json_object_get(json_object_get(root, "trackers"), tr),
+		       key, NAN);
+}
+
+/* fn/stale per pattern and tracker. Returns the unexpected unsafe count. */
+static int safety_table(FILE *f, const char *run_dir,
+			const struct derive_info *info)
+{
+	struct scan_set *s = calloc(1, sizeof(*s));
+	char dir[4200], err[512];
+	int unexpected = 0;
+
+	if (!s)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/%s", run_dir, LAYOUT_PATTERNS);
+	if (scan_load(dir, NULL, s, err, sizeof(err)) < 0) {
+		fprintf(f, "  %s\n", err);
+		free(s);
+		return -1;
+	}
+	if (s->n == 0) {
+		free(s);
+		return 0;
+	}
+	fprintf(f, "Safety (bench sim, default parameters): missed invalidations "
+		"fn / stale SPTEs at the audit\n  %-11s", "pattern");
+	for (int t = 0; t < info->trackers.n; t++)
+		fprintf(f, " %15s", info->trackers.names[t]);
+	fputc('\n', f);
+	for (size_t i = 0; i < s->n; i++) {
+		fprintf(f, "  %-11s", s->items[i].name);
+		for (int t = 0; t < info->trackers.n; t++) {
+			const char *tr = info->trackers.names[t];
+			double fn = ctr(s->items[i].root, tr, "fn");
+			double st = ctr(s->items[i].root, tr, "stale_sptes");
+			char cell[48];
+
+			snprintf(cell, sizeof(cell), "%.0f / %.0f%s", fn, st,
+				 fn > 0 || st > 0 ? " !" : "");
+			fprintf(f, " %15s", cell);
+			if ((fn > 0 || st > 0) && strcmp(tr, EXPECTED_UNSAFE) != 0)
+				unexpected++;
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "  (! = unsafe; expected only for %s, the v12 patch)\n",
+		EXPECTED_UNSAFE);
+	scan_free(s);
+	free(s);
+	return unexpected;
+}
+
+/* Copies a text rendering of a plot into the summary. */
+static void include_txt(FILE *f, const char *run_dir, const char *stem)
+{
+	char path[4200], line[512];
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/%s/%s.txt", run_dir, LAYOUT_PLOTS, stem);
+	in = fopen(path, "r");
+	if (!in)
+		return;
+	while (fgets(line, sizeof(line), in))
+		if (line[0] != '\f') /* dumb's form feed: noise in a log */
+			fputs(line, f);
+	fclose(in);
+}
+
+static void write_all(FILE *f, const char *run_dir,
+		      const struct derive_info *info, int *unexpected)
+{
+	fprintf(f, "== Summary of %s\n", run_dir);
+	*unexpected = safety_table(f, run_dir, info);
+	if (info->numa_hist)
+		fprintf(f, "Most retries on one gfn (numa): %s\n", info->numa_max);
+	fprintf(f, "Plots (%s/%s/):\n", run_dir, LAYOUT_PLOTS);
+	for (size_t i = 0; i < plot_defs_len; i++) {
+		const char *why = plot_missing_input(&plot_defs[i], info);
+
+		fprintf(f, "  (%s) %-42s %s%s\n", plot_defs[i].id,
+			plot_defs[i].title, why ? "not drawn: " : plot_defs[i].stem,
+			why ? why : ".png/.svg");
+	}
+	if (info->alias_points)
+		include_txt(f, run_dir, plot_defs[0].stem);
+	if (info->slot_points)
+		include_txt(f, run_dir, plot_defs[1].stem);
+}
+
+int summary_write(const char *run_dir, const struct derive_info *info,
+		  FILE *out)
+{
+	char *buf = NULL, path[4200], err[512];
+	size_t len = 0;
+	int unexpected = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	if (!mem)
+		return -1;
+	write_all(mem, run_dir, info, &unexpected);
+	fclose(mem);
+	fwrite(buf, 1, len, out);
+	snprintf(path, sizeof(path), "%s/%s", run_dir, LAYOUT_SUMMARY);
+	if (atomic_write_string(path, buf, err, sizeof(err)) < 0)
+		fprintf(out, "summary: %s\n", err);
+	free(buf);
+	return unexpected;
+}
