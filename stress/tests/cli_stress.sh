@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `bench stress` from the outside: bad input exits 2 with one message that
+# names the offending value and prints nothing on stdout; a filter that
+# selects nothing leaves the --benchmark_out file alone; a tiny real run
+# writes Google Benchmark JSON with the gate's counters and the context.
+set -u
+bench=$1
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect_bad() { # needle, args...
+	local needle=$1; shift
+	local out err rc
+	out=$("$bench" stress "$@" 2>"$tmp/err"); rc=$?
+	err=$(cat "$tmp/err")
+	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"$needle"* ]] &&
+	   [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAILED: bench stress $* -> rc $rc, stdout '${out:0:80}', stderr '$err' (wanted '$needle')"
+	fi
+}
+
+check() { # description, condition...
+	local what=$1; shift
+	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $what"; fi
+}
+
+expect_bad "--placement: unknown value 'bogus'; accepted: scatter, compact, none" --placement=bogus
+expect_bad "--threads: 0 is out of range" --threads=0
+expect_bad "--threads: 'x' is not a number" --threads=1,x
+expect_bad "--threads: '-3' is negative" --threads=-3
+expect_bad "unknown option '--frobnicate'" --frobnicate
+expect_bad "unrecognized command-line flag: --benchmark_frobnicate=1" --benchmark_frobnicate=1
+expect_bad "--benchmark_filter='^no/such' selects no benchmark" '--benchmark_filter=^no/such'
+
+# The no-match run must not truncate or create the output file.
+echo sentinel >"$tmp/keep.json"
+"$bench" stress '--benchmark_filter=^no/such' --benchmark_out="$tmp/keep.json" 2>/dev/null
+check "no-match exits 2" [ $? -eq 2 ]
+check "no-match left --benchmark_out alone" grep -q sentinel "$tmp/keep.json"
+
+# --help works and lists our options.
+out=$("$bench" stress --help); rc=$?
+check "--help exits 0" [ $rc -eq 0 ]
+check "--help lists --placement" grep -q -- "--placement" <<<"$out"
+
+# Names are stable: the list has every family.
+list=$("$bench" stress --quick --benchmark_list_tests 2>/dev/null)
+for n in stress/single/hva/threads:1 stress/multislot/gfn/threads:1 \
+	 stress/alias/union/threads:1 stress/mixed/exact/threads:1 \
+	 check/hva check/nop path/union path/nop path/rwlock shim/batch; do
+	check "benchmark $n listed" grep -qx "$n" <<<"$list"
+done
+
+# A tiny real run: JSON with the counters and the context keys.
+"$bench" stress --quick --threads=1 '--benchmark_filter=^stress/alias/(union|hva)/|^check/nop$' \
+	--benchmark_min_time=0.001 --benchmark_out="$tmp/out.json" \
+	--benchmark_out_format=json >/dev/null 2>"$tmp/err"
+rc=$?
+check "tiny run exits 0 (stderr: $(tail -2 "$tmp/err"))" [ $rc -eq 0 ]
+for k in faults_per_s invals_per_s retries_per_fault tp fp_range fp_seq fn \
+	 stale_sptes p50_ns p99_ns; do
+	check "counter $k in JSON" grep -q "\"$k\":" "$tmp/out.json"
+done
+for k in placement allowed_cpus topology cpu_model bench_version; do
+	check "context $k in JSON" grep -q "\"$k\":" "$tmp/out.json"
+done
+check "stress/alias/hva/threads:1 in JSON" grep -q '"name": "stress/alias/hva/threads:1"' "$tmp/out.json"
+
+echo "stress_cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
