@@ -27,8 +27,9 @@ struct search {
 	struct vm_state *vm_own; /* vm_init's block, given back before destroy */
 	struct step_env env;
 	struct state_set set;
-	unsigned char *cur;     /* the state being expanded (arena may move) */
+	unsigned char *cur;     /* the state being expanded, decoded */
 	unsigned char *next;    /* scratch: the state after one step */
+	unsigned char *enc;     /* scratch: next, encoded */
 	struct explore_result *r;
 	/* the first violation in BFS order: its source state and actor, or a
 	 * terminal state the audit flags */
@@ -78,8 +79,10 @@ static bool expand(struct search *s, uint32_t idx, bool *oom)
 			*world_flags(&s->ws, s->next) |= WORLD_TAINTED;
 			record_first(s, idx, i);
 		}
-		world_canon(&s->ws, s->next);
-		switch (state_set_add(&s->set, s->next, idx, (uint8_t)i, &got)) {
+		world_canon(&s->ws, s->next, (int)i);
+		switch (state_set_add(&s->set, s->enc,
+				      world_encode(&s->ws, s->next, s->enc),
+				      idx, (uint8_t)i, &got)) {
 		case STATE_ADDED:
 		case STATE_SEEN:
 			break;
@@ -131,8 +134,9 @@ static int search_init(struct search *s, const struct scenario_world *w,
 	world_shape_init(&s->ws, s->vm.state_bytes, w->n_actors);
 	s->cur = calloc(1, s->ws.rec_bytes);
 	s->next = calloc(1, s->ws.rec_bytes);
-	if (!s->cur || !s->next ||
-	    state_set_init(&s->set, s->ws.rec_bytes, limit) < 0) {
+	s->enc = calloc(1, world_encoded_max(&s->ws));
+	if (!s->cur || !s->next || !s->enc ||
+	    state_set_init(&s->set, limit) < 0) {
 		snprintf(err, errlen, "scenario %s: out of memory", w->sc->name);
 		return -1;
 	}
@@ -145,7 +149,6 @@ static int search_init(struct search *s, const struct scenario_world *w,
 	s->env.resolve_steps = 1;
 	r->tracker = ops;
 	r->early_check = opt->early_check;
-	r->state_bytes = s->ws.rec_bytes;
 	return 0;
 }
 
@@ -158,6 +161,7 @@ static void search_free(struct search *s)
 	state_set_free(&s->set);
 	free(s->cur);
 	free(s->next);
+	free(s->enc);
 }
 
 /* The initial world: vm_init's zeroed state and freshly initialised actors. */
@@ -168,9 +172,10 @@ static int add_initial(struct search *s)
 	memset(s->next, 0, s->ws.rec_bytes);
 	memcpy(world_vm(&s->ws, s->next), s->vm_own, s->ws.vm_bytes);
 	scenario_init_actors(s->w, world_actors(&s->ws, s->next));
-	world_canon(&s->ws, s->next);
-	return state_set_add(&s->set, s->next, STATE_NONE, 0, &got) ==
-		       STATE_ADDED ? 0 : -1;
+	world_canon(&s->ws, s->next, -1);
+	return state_set_add(&s->set, s->enc,
+			     world_encode(&s->ws, s->next, s->enc), STATE_NONE,
+			     0, &got) == STATE_ADDED ? 0 : -1;
 }
 
 /* Path from the initial state to state idx, as actor numbers. */
@@ -209,7 +214,9 @@ int explore_run(const struct scenario_world *w, const struct tracker_ops *ops,
 	}
 	r->complete = true;
 	for (uint32_t idx = 0; idx < s.set.n; idx++) {
-		memcpy(s.cur, state_set_get(&s.set, idx), s.ws.rec_bytes);
+		uint32_t len;
+
+		world_decode(&s.ws, state_set_get(&s.set, idx, &len), s.cur);
 		if (!expand(&s, idx, &oom)) {
 			r->complete = false;
 			break;
@@ -222,6 +229,8 @@ int explore_run(const struct scenario_world *w, const struct tracker_ops *ops,
 	}
 	r->states = s.set.n;
 	r->seconds = now_seconds() - t0;
+	r->state_bytes = s.set.n ? s.set.arena_used / s.set.n : 0;
+	r->memory_bytes = state_set_bytes(&s.set);
 	if (s.have_cex) {
 		uint32_t *path, n = path_to(&s.set, s.cex_from, &path);
 

@@ -71,7 +71,8 @@ struct explore_result {
 	uint64_t spurious_range_transitions; /* ... of which range, not stale */
 	uint64_t spurious_seq_transitions;   /* ... of which sequence, not stale */
 	uint64_t warning_transitions;  /* steps that hit a warn-once condition */
-	uint64_t state_bytes;      /* bytes per stored state */
+	uint64_t state_bytes;      /* mean bytes per stored (encoded) state */
+	uint64_t memory_bytes;     /* the visited set's footprint */
 	double seconds;            /* wall time (timing only, never asserted) */
 	/* The shortest violating schedule; cex_len == 0 when safe. */
 	uint32_t cex_len;

@@ -5,9 +5,8 @@
 
 uint64_t state_hash(const void *p, size_t n)
 {
-	/* 8 bytes at a time with a multiply-xorshift mix: states are mostly
-	 * zeros with a few small counters, which a byte-wise FNV spreads
-	 * poorly and slowly. */
+	/* 8 bytes at a time with a multiply-xorshift mix: a byte-wise FNV is
+	 * several times slower on records of hundreds of bytes. */
 	const unsigned char *b = p;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
 	size_t i = 0;
@@ -27,32 +26,28 @@ uint64_t state_hash(const void *p, size_t n)
 	return h;
 }
 
-static int grow_arena(struct state_set *s)
+static int grow(void **p, size_t n, size_t size)
+{
+	void *q = realloc(*p, n * size);
+
+	if (!q)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+static int grow_records(struct state_set *s)
 {
 	uint32_t cap = s->cap ? s->cap * 2 : 1024;
-	unsigned char *arena;
-	uint32_t *parent;
-	uint8_t *via;
-	uint64_t *hash;
 
 	if (cap > s->limit)
 		cap = s->limit;
-	arena = realloc(s->arena, (size_t)cap * s->rec_bytes);
-	if (!arena)
+	if (grow((void **)&s->off, cap, sizeof(*s->off)) < 0 ||
+	    grow((void **)&s->len, cap, sizeof(*s->len)) < 0 ||
+	    grow((void **)&s->parent, cap, sizeof(*s->parent)) < 0 ||
+	    grow((void **)&s->via, cap, sizeof(*s->via)) < 0 ||
+	    grow((void **)&s->hash, cap, sizeof(*s->hash)) < 0)
 		return -1;
-	s->arena = arena;
-	parent = realloc(s->parent, (size_t)cap * sizeof(*parent));
-	if (!parent)
-		return -1;
-	s->parent = parent;
-	via = realloc(s->via, (size_t)cap * sizeof(*via));
-	if (!via)
-		return -1;
-	s->via = via;
-	hash = realloc(s->hash, (size_t)cap * sizeof(*hash));
-	if (!hash)
-		return -1;
-	s->hash = hash;
 	s->cap = cap;
 	return 0;
 }
@@ -78,10 +73,9 @@ static int grow_table(struct state_set *s)
 	return 0;
 }
 
-int state_set_init(struct state_set *s, size_t rec_bytes, uint32_t limit)
+int state_set_init(struct state_set *s, uint32_t limit)
 {
 	memset(s, 0, sizeof(*s));
-	s->rec_bytes = rec_bytes;
 	s->limit = limit && limit < STATE_NONE ? limit : STATE_NONE - 1;
 	if (grow_table(s) < 0) {
 		state_set_free(s);
@@ -93,6 +87,8 @@ int state_set_init(struct state_set *s, size_t rec_bytes, uint32_t limit)
 void state_set_free(struct state_set *s)
 {
 	free(s->arena);
+	free(s->off);
+	free(s->len);
 	free(s->parent);
 	free(s->via);
 	free(s->hash);
@@ -100,26 +96,43 @@ void state_set_free(struct state_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
-enum state_add_result state_set_add(struct state_set *s, const void *rec,
-				    uint32_t parent, uint8_t via, uint32_t *idx)
+size_t state_set_bytes(const struct state_set *s)
 {
-	uint64_t h = state_hash(rec, s->rec_bytes);
+	return s->arena_cap + (size_t)s->cap * (sizeof(*s->off) +
+		sizeof(*s->len) + sizeof(*s->parent) + sizeof(*s->via) +
+		sizeof(*s->hash)) + s->n_slots * sizeof(*s->slots);
+}
+
+enum state_add_result state_set_add(struct state_set *s, const void *rec,
+				    uint32_t len, uint32_t parent, uint8_t via,
+				    uint32_t *idx)
+{
+	uint64_t h = state_hash(rec, len);
 	uint64_t j = h & (s->n_slots - 1);
 
 	*idx = STATE_NONE;
 	for (; s->slots[j] != STATE_NONE; j = (j + 1) & (s->n_slots - 1)) {
 		uint32_t i = s->slots[j];
 
-		if (s->hash[i] == h &&
-		    memcmp(state_set_get(s, i), rec, s->rec_bytes) == 0) {
+		if (s->hash[i] == h && s->len[i] == len &&
+		    memcmp(s->arena + s->off[i], rec, len) == 0) {
 			*idx = i;
 			return STATE_SEEN;
 		}
 	}
 	if (s->n >= s->limit)
 		return STATE_FULL;
-	if (s->n == s->cap && grow_arena(s) < 0)
+	if (s->n == s->cap && grow_records(s) < 0)
 		return STATE_NOMEM;
+	if (s->arena_used + len > s->arena_cap) {
+		size_t cap = s->arena_cap ? s->arena_cap * 2 : 1 << 20;
+
+		while (cap < s->arena_used + len)
+			cap *= 2;
+		if (grow((void **)&s->arena, cap, 1) < 0)
+			return STATE_NOMEM;
+		s->arena_cap = cap;
+	}
 	/* Keep the table at most half full so probes stay short. */
 	if ((uint64_t)(s->n + 1) * 2 > s->n_slots) {
 		if (grow_table(s) < 0)
@@ -130,7 +143,10 @@ enum state_add_result state_set_add(struct state_set *s, const void *rec,
 	}
 	uint32_t i = s->n++;
 
-	memcpy(s->arena + (size_t)i * s->rec_bytes, rec, s->rec_bytes);
+	memcpy(s->arena + s->arena_used, rec, len);
+	s->off[i] = s->arena_used;
+	s->len[i] = len;
+	s->arena_used += len;
 	s->parent[i] = parent;
 	s->via[i] = via;
 	s->hash[i] = h;

@@ -78,14 +78,71 @@ static void vm_state_canon(struct vm_state *st)
 			       sizeof(st->oracle.inflight[i]));
 }
 
-void world_canon(const struct world_shape *ws, void *rec)
+void world_canon(const struct world_shape *ws, void *rec, int stepped)
 {
 	struct actor *a = world_actors(ws, rec);
 
 	vm_state_canon(world_vm(ws, rec));
 	for (uint32_t i = 0; i < ws->n_actors; i++)
-		actor_canon(&a[i]);
+		if (stepped < 0 || (uint32_t)stepped == i)
+			actor_canon(&a[i]);
 	/* Bytes between the VM block and the actors (alignment). */
 	memset((unsigned char *)rec + ws->vm_bytes, 0,
 	       ws->actors_off - ws->vm_bytes);
+}
+
+static size_t n_words(const struct world_shape *ws)
+{
+	return ws->rec_bytes / sizeof(uint64_t);
+}
+
+size_t world_encoded_max(const struct world_shape *ws)
+{
+	return (n_words(ws) + 7) / 8 + ws->rec_bytes;
+}
+
+/* Both loops are branch-free per word (write, then advance by 0 or 8):
+ * they run once per transition and once per state and dominated the
+ * explorer's profile when they branched on every word. */
+uint32_t world_encode(const struct world_shape *ws, const void *rec,
+		      unsigned char *out)
+{
+	const unsigned char *b = rec;
+	size_t words = n_words(ws), map = (words + 7) / 8;
+	unsigned char *p = out + map;
+
+	for (size_t m = 0; m < map; m++) {
+		unsigned bits = 0;
+
+		for (size_t i = m * 8; i < m * 8 + 8 && i < words; i++) {
+			uint64_t w;
+			unsigned nz;
+
+			memcpy(&w, b + i * 8, 8);
+			nz = w != 0;
+			bits |= nz << (i % 8);
+			memcpy(p, &w, 8);
+			p += 8 * nz;
+		}
+		out[m] = (unsigned char)bits;
+	}
+	return (uint32_t)(p - out);
+}
+
+void world_decode(const struct world_shape *ws, const unsigned char *enc,
+		  void *rec)
+{
+	unsigned char *b = rec;
+	size_t words = n_words(ws);
+	const unsigned char *p = enc + (words + 7) / 8;
+
+	for (size_t i = 0; i < words; i++) {
+		unsigned nz = (enc[i / 8] >> (i % 8)) & 1;
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		w &= -(uint64_t)nz;
+		memcpy(b + i * 8, &w, 8);
+		p += 8 * nz;
+	}
 }

@@ -43,7 +43,19 @@ static inline uint64_t *world_flags(const struct world_shape *ws, void *rec)
 /* Sum of the warn-once counters, before world_canon() clears them. */
 uint64_t world_warnings(const struct vm_state *st);
 
-/* Rewrites rec into its canonical bytes (see top). */
-void world_canon(const struct world_shape *ws, void *rec);
+/* Rewrites rec into its canonical bytes (see top). A step changes only the
+ * VM block and its own actor, so `stepped` >= 0 limits the actor part to
+ * that one; -1 canonicalises every actor. */
+void world_canon(const struct world_shape *ws, void *rec, int stepped);
+
+/* The stored form: a bitmap of the record's non-zero 8-byte words, then those
+ * words. World records are mostly zeros (idle table entries, unused ranges),
+ * so this is several times smaller than the record, and it is a function of
+ * the bytes, so equal records still encode equal. */
+size_t world_encoded_max(const struct world_shape *ws);
+uint32_t world_encode(const struct world_shape *ws, const void *rec,
+		      unsigned char *out);
+void world_decode(const struct world_shape *ws, const unsigned char *enc,
+		  void *rec);
 
 #endif

@@ -25,7 +25,7 @@ expect_bad() { # needle, args...
 	fi
 }
 
-expect_bad "--scenario: unknown value 'bogus'; accepted: multislot, alias, concurrent, private, smm, all" --scenario=bogus
+expect_bad "--scenario: unknown value 'bogus'; accepted: multislot, alias, concurrent, private, smm, nested, all" --scenario=bogus
 expect_bad "--tracker: unknown value 'nope'; accepted: hva, gfn, union, exact, all" --tracker=nope
 expect_bad "--early-check: unknown value 'maybe'; accepted: both, on, off" --early-check=maybe
 expect_bad "unknown option '--frobnicate'" --frobnicate
@@ -52,7 +52,7 @@ done
 # --scenario=all: an array, one object per scenario.
 out=$("$bench" explore --scenario=all --json); rc=$?
 n=$(grep -c '^    "scenario": ' <<<"$out")
-[ "$rc" -eq 0 ] && [ "${out:0:1}" = "[" ] && [ "$n" -eq 5 ] && ok ||
+[ "$rc" -eq 0 ] && [ "${out:0:1}" = "[" ] && [ "$n" -eq 6 ] && ok ||
 	ko "--scenario=all --json: rc $rc, starts '${out:0:1}', $n scenarios"
 
 # A state limit too small to finish is reported and fails (exit 1).
