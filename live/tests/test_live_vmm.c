@@ -25,13 +25,15 @@ static int failures;
 		}                                                            \
 	} while (0)
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static struct live_report rep;
 	struct live_params p;
 	char err[512] = "";
 
 	live_params_defaults(&p);
+	if (argc > 1)
+		p.device = argv[1]; /* to see the skip path: a missing device */
 	p.runs = 2;
 	p.seconds = 0.2;
 	p.pages = 256;
