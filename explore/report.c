@@ -46,9 +46,10 @@ void report_scenario_header(FILE *out, const struct scenario *sc)
 
 void report_table_header(FILE *out)
 {
-	fprintf(out, "  %-7s %-5s %9s %11s %8s %10s %9s %9s %8s %11s\n",
+	fprintf(out, "  %-7s %-5s %9s %11s %8s %10s %10s %9s %9s %8s %11s\n",
 		"tracker", "early", "states", "transitions", "terminal",
-		"violations", "spur.rng", "spur.seq", "shortest", "states/s");
+		"violations", "stale.ends", "spur.rng", "spur.seq", "shortest",
+		"states/s");
 }
 
 void report_table_row(FILE *out, const struct explore_result *r)
@@ -60,11 +61,11 @@ void report_table_row(FILE *out, const struct explore_result *r)
 	else
 		snprintf(shortest, sizeof(shortest), "-");
 	fprintf(out, "  %-7s %-5s %9" PRIu64 " %11" PRIu64 " %8" PRIu64
-		" %10" PRIu64 " %9" PRIu64 " %9" PRIu64 " %8s %11.0f%s\n",
+		" %10" PRIu64 " %10" PRIu64 " %9" PRIu64 " %9" PRIu64
+		" %8s %11.0f%s\n",
 		r->tracker->name, r->early_check ? "on" : "off", r->states,
-		r->transitions, r->terminal_states,
-		r->violations + (r->violations ? 0 : r->stale_terminal_states),
-		r->spurious_range_transitions, r->spurious_seq_transitions,
+		r->transitions, r->terminal_states, r->violations,
+		r->stale_terminal_states, r->spurious_range_transitions, r->spurious_seq_transitions,
 		shortest, r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
 		r->complete ? "" : "  INCOMPLETE (state limit)");
 	if (r->inconsistencies)
