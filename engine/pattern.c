@@ -20,7 +20,7 @@ const char *const pattern_names[] = {
 
 const char *const fault_dist_names[] = { "uniform", "hot", NULL };
 
-#define MAX_SEGMENTS 8
+#define MAX_SEGMENTS 32 /* multislot: up to 16 slots, twice with SMM */
 #define MAX_VCPUS 64
 #define MAX_SLOT_PAGES (1ULL << 22) /* 16 GiB of 4 KiB pages per slot */
 
