@@ -1,0 +1,140 @@
+/* libFuzzer target: the command-line parser (util/opts.c) with the pattern
+ * option table, then pattern_build, then a short deterministic run.
+ *
+ * Input: byte 0 picks the pattern whose defaults apply (as `bench sim` finds
+ * --pattern first), byte 1 picks the tracker, the rest is the argument list,
+ * one argument per line (or NUL-separated). Besides memory errors and UB
+ * (ASan/UBSan), it traps on broken contracts:
+ *   - a parse or build failure must come with a message (users get exit 2
+ *     and that message, never an empty line);
+ *   - a built world must be sane (slots, actors within their limits);
+ *   - hva, union and exact must never install a stale SPTE, whatever the
+ *     parameters: the suite's safety claim, fuzzed over the parameter space.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/pattern.h"
+#include "engine/sim.h"
+#include "model/registry.h"
+#include "util/opts.h"
+
+#define MAX_ARGS 64
+#define MAX_OPTS 40
+#define SIM_STEPS 3000
+/* Worlds larger than this are parsed and built but not run: the fuzzer
+ * should spend its time on inputs, not on zeroing gigabytes. */
+#define SIM_MAX_WORDS (1u << 16)
+
+#define REQUIRE(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int split_args(char *buf, size_t len, char **argv)
+{
+	int argc = 0;
+	char *start = buf;
+
+	argv[argc++] = (char *)"fuzz";
+	for (size_t i = 0; i <= len && argc < MAX_ARGS; i++) {
+		if (i == len || buf[i] == '\n' || buf[i] == '\0') {
+			buf[i] = '\0';
+			argv[argc++] = start;
+			start = buf + i + 1;
+		}
+	}
+	return argc;
+}
+
+static bool is_safe_tracker(const struct tracker_ops *ops)
+{
+	return strcmp(ops->name, "gfn") != 0; /* the v12 bug is expected */
+}
+
+/* KNOWN BUG, found by this fuzzer and reported to the lead: with
+ * --address-spaces=2, engine/pattern.c mirrors the private (guest_memfd)
+ * slot into address space 1 on the SAME private pages, while a hole punch
+ * (model/actor.c gmem_phase1) only reaches the slots of one address space;
+ * the other one's SPTEs on the changed pages are neither zapped nor tracked,
+ * so every tracker ends with stale SPTEs and exact even installs them. KVM
+ * binds a guest_memfd range to one memslot only, so that world cannot
+ * exist. Until the pattern is fixed, the safety claim is not asserted for
+ * those worlds (everything else still is); fuzz/known_bugs/private_smm
+ * reproduces it. Delete this function once fixed. */
+static bool known_bug_private_smm(const struct pattern_params *p)
+{
+	return p->address_spaces == 2 &&
+	       (p->pattern == PAT_PRIVATE || p->pattern == PAT_MIXED);
+}
+
+static void run_short(const struct pattern_world *w, const struct tracker_ops *ops)
+{
+	struct sim_options so = { .steps = SIM_STEPS };
+	struct sim_result r;
+	char err[OPTS_ERR_MAX];
+
+	if (w->layout.n_host_pages + w->layout.n_sptes > SIM_MAX_WORDS)
+		return;
+	REQUIRE(sim_run(w, ops, &so, &r, err, sizeof(err)) == 0);
+	REQUIRE(r.stats.retries == r.stats.tp + r.stats.fp_range + r.stats.fp_seq);
+	REQUIRE(r.stats.retries == r.stats.retries_range + r.stats.retries_seq);
+	REQUIRE(r.stats.faults <= r.stats.attempts);
+	if (is_safe_tracker(ops) && !known_bug_private_smm(&w->params)) {
+		REQUIRE(r.stats.fn == 0);
+		REQUIRE(r.stale_sptes == 0);
+	}
+	free(r.retries_per_spte);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pattern_params p;
+	struct pattern_world w;
+	struct opt_spec table[MAX_OPTS];
+	struct opts_result res;
+	char *argv[MAX_ARGS + 1];
+	char err[OPTS_ERR_MAX];
+	const struct tracker_ops *ops;
+	int pattern, argc;
+	size_t n = 0;
+	char *buf;
+
+	if (size < 2)
+		return 0;
+	pattern = data[0] % PAT_COUNT;
+	ops = tracker_registry[data[1] % tracker_registry_len];
+	pattern_defaults(pattern, &p);
+	table[n++] = (struct opt_spec){ .name = "pattern", .type = OPT_CHOICE,
+		.dest = &pattern, .choices = pattern_names, .help = "pattern" };
+	for (const struct opt_spec *o = pattern_options(&p); o->name; o++)
+		table[n++] = *o;
+	table[n] = (struct opt_spec)OPT_END;
+
+	buf = malloc(size - 1);
+	if (!buf)
+		return 0;
+	memcpy(buf, data + 2, size - 2);
+	buf[size - 2] = '\0';
+	argc = split_args(buf, size - 2, argv);
+	argv[argc] = NULL;
+
+	if (opts_parse(table, argc, argv, 1, 0, &res) < 0) {
+		REQUIRE(res.err[0] != '\0');
+		free(buf);
+		return 0;
+	}
+	p.pattern = pattern;
+	if (pattern_build(&p, &w, err, sizeof(err)) < 0) {
+		REQUIRE(err[0] != '\0');
+		free(buf);
+		return 0;
+	}
+	REQUIRE(w.layout.n_slots >= 1 && w.layout.n_slots <= VM_MAX_SLOTS);
+	REQUIRE(w.n_vcpus >= 1 && w.n_invalidators <= ORACLE_MAX_INFLIGHT);
+	run_short(&w, ops);
+	pattern_world_free(&w);
+	free(buf);
+	return 0;
+}
