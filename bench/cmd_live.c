@@ -144,7 +144,7 @@ int cmd_live(int argc, char **argv)
 		fprintf(stderr, "bench live: measurement failed: %s\n", err);
 		rc = 1;
 	} else if (!rep.skipped[0]) {
-		if (live_predict(&c.p, c.model_steps, &pred, err,
+		if (live_predict(&c.p, &rep.timing, c.model_steps, &pred, err,
 				 sizeof(err)) < 0) {
 			fprintf(stderr, "bench live: model failed: %s\n", err);
 			rc = 1;

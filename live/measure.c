@@ -104,6 +104,19 @@ int live_params_check(const struct live_params *p, char *err, size_t len)
 	return 0;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static double now_seconds(void)
+{
+	return (double)now_ns() * 1e-9;
+}
+
 /* ---- the invalidating host thread ------------------------------------- */
 
 struct invalidator {
@@ -115,6 +128,7 @@ struct invalidator {
 	uint64_t gap_us;
 	atomic_bool stop;
 	uint64_t count;
+	uint64_t drop_ns;
 };
 
 static void *invalidator_main(void *arg)
@@ -137,7 +151,10 @@ static void *invalidator_main(void *arg)
 		if (inv->touch)
 			for (uint64_t i = 0; i < inv->npages; i++)
 				((volatile char *)inv->mem)[i * PAGE] = 1;
+		uint64_t t0 = now_ns();
+
 		live_zap(inv->mem, inv->npages);
+		inv->drop_ns += now_ns() - t0;
 		inv->count++;
 		if (inv->gap_us)
 			nanosleep(&gap, NULL);
@@ -289,14 +306,6 @@ static void drop_loop_pages(void *arg)
 	live_zap(s->loop_mem, s->loop_pages);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* One pass, so the code page and the loop's first faults are behind us and
  * every later pass starts on dropped pages. */
 static int warm_up(struct setup *s, char *err, size_t len)
@@ -364,6 +373,8 @@ static int timed_run(struct setup *s, double seconds, bool invalidate,
 	out->retries = retries_of(&a, &b);
 	out->passes = r.passes;
 	out->invalidations = inv.count;
+	out->drop_us = inv.count ? (double)inv.drop_ns / (double)inv.count / 1e3
+				 : NAN;
 	out->emulated = b.v[LS_INSN_EMULATION] - a.v[LS_INSN_EMULATION];
 	out->per_fault = out->faults ? (double)out->retries /
 					       (double)out->faults : NAN;
@@ -443,6 +454,24 @@ static int measure_case(int kvm_fd, const struct live_params *p,
 	return rc;
 }
 
+static void summarise_timing(struct live_report *rep)
+{
+	const struct live_case *c = &rep->cases[LL_CONTROL];
+	double f[LIVE_MAX_RUNS], d[LIVE_MAX_RUNS], y[LIVE_MAX_RUNS];
+
+	for (uint64_t i = 0; i < c->n; i++) {
+		const struct live_sample *s = &c->s[i];
+
+		f[i] = s->faults ? s->seconds * 1e6 / (double)s->faults : NAN;
+		d[i] = s->drop_us;
+		y[i] = s->invalidations ? s->seconds * 1e6 /
+						  (double)s->invalidations : NAN;
+	}
+	rep->timing.fault_us = live_median(f, c->n);
+	rep->timing.drop_us = live_median(d, c->n);
+	rep->timing.cycle_us = live_median(y, c->n);
+}
+
 static void summarise(struct live_report *rep)
 {
 	double v[LIVE_MAX_RUNS], paired[LIVE_MAX_RUNS];
@@ -468,6 +497,7 @@ static void summarise(struct live_report *rep)
 			paired[np++] = rep->cases[LL_ALIAS].s[i].per_fault /
 				       rep->cases[LL_CONTROL].s[i].per_fault;
 	live_range(paired, np, &rep->ratio_min, &rep->ratio_max);
+	summarise_timing(rep);
 }
 
 /* Pins the calling (vCPU) thread to the first allowed CPU and picks the

@@ -70,6 +70,7 @@ struct live_sample {
 	uint64_t emulated;      /* insn_emulation: one per pass expected */
 	double per_fault;       /* retries / faults */
 	double seconds;
+	double drop_us;         /* mean time inside one madvise */
 };
 
 struct live_case {
@@ -86,6 +87,14 @@ struct live_calibration {
 	uint64_t quiet_faults, quiet_retries;
 };
 
+/* The live costs the model's step counts are derived from (medians over
+ * the control runs, where aliasing adds no retries). */
+struct live_timing {
+	double fault_us; /* run time per fixed fault */
+	double drop_us;  /* one madvise: the invalidation window */
+	double cycle_us; /* run time per invalidation */
+};
+
 struct live_report {
 	char skipped[LIVE_REASON_MAX]; /* empty: measured */
 	struct live_params params;
@@ -94,6 +103,7 @@ struct live_report {
 	bool measured[LL_COUNT];
 	double ratio;               /* median aliased / median control */
 	double ratio_min, ratio_max; /* of the per-round paired ratios */
+	struct live_timing timing;
 	double seconds;             /* wall time of the whole measurement */
 	/* Thread placement: the vCPU and the invalidator on two different
 	 * CPUs, so that they race instead of taking turns on one (-1: not

@@ -7,7 +7,22 @@
 #include "engine/sim.h"
 #include "model/registry.h"
 
-void live_model_params(const struct live_params *p, struct pattern_params *m)
+/* Steps of one fault that does not retry: read seq, two pre-checks and
+ * the locked check, plus the page lookup. */
+#define FAULT_FIXED_STEPS 4
+
+static uint64_t steps_for(double us, double step_us, uint64_t lo)
+{
+	double s = us / step_us + 0.5;
+
+	if (!(s >= (double)lo))
+		return lo;
+	return s > 1e6 ? 1000000 : (uint64_t)s;
+}
+
+bool live_model_params(const struct live_params *p,
+		       const struct live_timing *t, struct pattern_params *m,
+		       double *step_us)
 {
 	pattern_defaults(PAT_ALIAS, m);
 	/* Same gfn layout: A and B of the invalidated size, D apart, the
@@ -19,11 +34,23 @@ void live_model_params(const struct live_params *p, struct pattern_params *m)
 	/* One vCPU, one host thread. */
 	m->vcpus = 1;
 	m->invalidators = 1;
-	/* A tight loop of drops has no pause between invalidations; the
-	 * touching variant spends its time populating before each drop,
-	 * which the engine's gap stands for. */
+	*step_us = NAN;
+	if (t && t->fault_us > 0 && t->drop_us > 0 &&
+	    t->cycle_us >= t->drop_us) {
+		/* A fault is FAULT_FIXED_STEPS + resolve_steps steps; the
+		 * madvise is the window (phase 2), the rest of a cycle the
+		 * pause (touching, or the loop's own overhead). */
+		*step_us = t->fault_us /
+			   (double)(FAULT_FIXED_STEPS + m->resolve_steps);
+		m->phase2_steps = steps_for(t->drop_us, *step_us, 1);
+		m->gap_steps = steps_for(t->cycle_us - t->drop_us, *step_us, 0);
+		return true;
+	}
+	/* No live costs: a tight loop has no pause, the touching variant
+	 * keeps the pattern's default one. */
 	if (!p->inval_touch && p->inval_gap_us == 0)
 		m->gap_steps = 0;
+	return false;
 }
 
 static int run_one(const struct pattern_params *m,
@@ -49,14 +76,16 @@ static double per_fault(const struct actor_stats *s)
 	return s->faults ? (double)s->retries / (double)s->faults : NAN;
 }
 
-int live_predict(const struct live_params *p, uint64_t steps,
-		 struct live_prediction *out, char *err, size_t len)
+int live_predict(const struct live_params *p, const struct live_timing *t,
+		 uint64_t steps, struct live_prediction *out, char *err,
+		 size_t len)
 {
 	static const char *const names[2] = { "union", "hva" };
 	struct pattern_params control;
 
 	memset(out, 0, sizeof(*out));
-	live_model_params(p, &out->params);
+	out->from_timing = live_model_params(p, t, &out->params,
+					     &out->step_us);
 	control = out->params;
 	control.alias_control = true;
 	out->steps = steps;

@@ -60,7 +60,7 @@ void live_print_text(FILE *out, const struct live_report *r,
 		(unsigned long long)p->inval_gap_us,
 		(unsigned long long)p->pages, (unsigned long long)p->runs,
 		p->seconds);
-	fprintf(out, "%-10s %12s %19s %10s %12s\n", "layout",
+	fprintf(out, "%-10s %13s %19s %10s %12s\n", "layout",
 		"retries/fault", "[min, max]", "faults/s", "invals/s");
 	for (int l = 0; l < LL_COUNT; l++) {
 		const struct live_case *c = &r->cases[l];
@@ -80,13 +80,22 @@ void live_print_text(FILE *out, const struct live_report *r,
 	fprintf(out, "measured aliased/control: %.2f (per-round ratios "
 		"%.2f..%.2f, %llu rounds)\n", r->ratio, r->ratio_min,
 		r->ratio_max, (unsigned long long)r->cases[LL_ALIAS].n);
-	if (pred)
-		fprintf(out, "model, same layout (%llu steps): union %.2f "
-			"(%.4f/%.4f), hva %.2f (%.4f/%.4f)\n",
-			(unsigned long long)pred->steps, pred->tracker[0].ratio,
-			pred->tracker[0].aliased, pred->tracker[0].control,
-			pred->tracker[1].ratio, pred->tracker[1].aliased,
-			pred->tracker[1].control);
+	fprintf(out, "live costs (control medians): %.1f us per fault, %.1f us "
+		"per madvise, %.1f us per invalidation cycle\n",
+		r->timing.fault_us, r->timing.drop_us, r->timing.cycle_us);
+	if (pred) {
+		fprintf(out, "model, same layout (%llu steps", 
+			(unsigned long long)pred->steps);
+		if (pred->from_timing)
+			fprintf(out, "; 1 step = %.2f us: window %llu, pause "
+				"%llu steps", pred->step_us,
+				(unsigned long long)pred->params.phase2_steps,
+				(unsigned long long)pred->params.gap_steps);
+		fprintf(out, "): union %.2f (%.4f/%.4f), hva %.2f (%.4f/%.4f)\n",
+			pred->tracker[0].ratio, pred->tracker[0].aliased,
+			pred->tracker[0].control, pred->tracker[1].ratio,
+			pred->tracker[1].aliased, pred->tracker[1].control);
+	}
 	fprintf(out, "measurement time: %.1f s\n", r->seconds);
 }
 
@@ -109,6 +118,7 @@ static void json_case(struct json_writer *w, const char *key,
 		json_u64(w, "invalidations", s->invalidations);
 		json_u64(w, "insn_emulation", s->emulated);
 		json_double(w, "seconds", s->seconds);
+		json_double(w, "drop_us", s->drop_us);
 		json_end_object(w);
 	}
 	json_end_array(w);
@@ -155,6 +165,8 @@ static void json_model(struct json_writer *w, const struct live_prediction *pr)
 	}
 	json_begin_object(w, "params");
 	json_string(w, "pattern", "alias");
+	json_bool(w, "from_live_timing", pr->from_timing);
+	json_double(w, "step_us", pr->step_us);
 	json_u64(w, "slot_pages", pr->params.slot_pages);
 	json_u64(w, "alias_distance", pr->params.alias_distance);
 	json_u64(w, "inval_pages", pr->params.inval_pages);
@@ -229,6 +241,11 @@ void live_print_json(FILE *out, const struct live_report *r,
 		json_u64(&w, "insn_emulation", r->calib.insn_emulation);
 		json_u64(&w, "quiet_faults", r->calib.quiet_faults);
 		json_u64(&w, "quiet_retries", r->calib.quiet_retries);
+		json_end_object(&w);
+		json_begin_object(&w, "timing");
+		json_double(&w, "fault_us", r->timing.fault_us);
+		json_double(&w, "drop_us", r->timing.drop_us);
+		json_double(&w, "cycle_us", r->timing.cycle_us);
 		json_end_object(&w);
 	}
 	json_context(&w, r);

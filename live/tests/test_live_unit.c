@@ -13,6 +13,7 @@
 
 #include "live/kvm_stats.h"
 #include "live/measure.h"
+#include "live/predict.h"
 #include "live/summary.h"
 
 static int failures;
@@ -261,6 +262,55 @@ static void test_absent_device(void)
 	check_contains("not KVM reason", rep.skipped, "API version", __LINE__);
 }
 
+/* The model's side: derived step counts, and the prediction itself (the
+ * deterministic engine: counts, the same on every machine). */
+static void test_model(void)
+{
+	struct live_params p;
+	struct live_timing t = { .fault_us = 80, .drop_us = 100,
+				 .cycle_us = 900 };
+	struct live_timing bad = { .fault_us = NAN, .drop_us = 100,
+				   .cycle_us = 900 };
+	struct pattern_params m;
+	struct live_prediction pr;
+	double step_us;
+	char err[512];
+
+	live_params_defaults(&p);
+	CHECK_EQ("timing used", 1, live_model_params(&p, &t, &m, &step_us));
+	CHECK_NEAR("one step: fault time over its 8 steps", 10, step_us);
+	CHECK_EQ("window: 100 us in 10 us steps", 10, m.phase2_steps);
+	CHECK_EQ("pause: 800 us in 10 us steps", 80, m.gap_steps);
+	CHECK_EQ("same slot size as the live A and B", p.inval_pages,
+		 m.slot_pages);
+	CHECK_EQ("same distance", p.alias_distance, m.alias_distance);
+	CHECK_EQ("faults only between the aliases", 1, m.alias_middle_only);
+	CHECK_EQ("one vCPU", 1, m.vcpus);
+	CHECK_EQ("no timing: not used", 0,
+		 live_model_params(&p, &bad, &m, &step_us));
+	CHECK_EQ("no timing: default pause kept (touching)", 16, m.gap_steps);
+	p.inval_touch = false;
+	live_model_params(&p, NULL, &m, &step_us);
+	CHECK_EQ("no timing, tight loop: no pause", 0, m.gap_steps);
+
+	/* The prediction the live figure is held against. */
+	live_params_defaults(&p);
+	CHECK_EQ("predict", 0, live_predict(&p, &t, 200000, &pr, err,
+					    sizeof(err)));
+	if (!(pr.tracker[0].ratio > 1.5)) {
+		fprintf(stderr, "%s:%d: union: aliased/control %g (%g/%g), "
+			"expected > 1.5: its range spans the gap\n", __FILE__,
+			__LINE__, pr.tracker[0].ratio, pr.tracker[0].aliased,
+			pr.tracker[0].control);
+		failures++;
+	}
+	/* hva sees the same hva ranges in both layouts: the same verdicts,
+	 * so the same counts exactly, not just about. */
+	CHECK_NEAR("hva: aliased == control", pr.tracker[1].control,
+		   pr.tracker[1].aliased);
+	CHECK_NEAR("hva ratio", 1.0, pr.tracker[1].ratio);
+}
+
 int main(void)
 {
 	test_parse();
@@ -269,6 +319,7 @@ int main(void)
 	test_summary();
 	test_params();
 	test_absent_device();
+	test_model();
 	if (failures) {
 		fprintf(stderr, "test_live_unit: %d check(s) failed\n", failures);
 		return 1;
