@@ -85,4 +85,10 @@ void spin_verdict_print_steps(FILE *out, const struct spin_verdict *v);
 void spin_verdict_write_json(struct json_writer *w, const char *key,
 			     const struct spin_verdict *v);
 
+/* `bench explore --vs-spin`: the explorer and spin side by side, one table,
+ * exit 1 on any disagreement. Lives in bench/cmd_explore_vs_spin.c (it needs
+ * both libraries); bench/cmd_explore.c calls it when --vs-spin is given,
+ * with its own argc/argv (argv[0] the subcommand name). */
+int cmd_explore_vs_spin(int argc, char **argv);
+
 #endif

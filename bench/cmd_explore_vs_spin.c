@@ -1,0 +1,310 @@
+/* `bench explore --vs-spin`: the explorer (explore/) and spin (spin/) on the
+ * same scenarios and trackers, one table: each checker's verdict, states and
+ * time, whether the two counterexamples are the same schedule, and whether
+ * the checkers agree. Two independent checkers agreeing is the evidence;
+ * a disagreement is a bug in one of them, hence exit status 1.
+ *
+ * Like `bench explore`, everything runs before anything is printed. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore/explore.h"
+#include "model/registry.h"
+#include "spin/spin_check.h"
+#include "util/json_writer.h"
+#include "util/opts.h"
+
+#define MAX_NAMES 8
+
+static const char *const early_names[] = { "both", "on", "off", NULL };
+enum { EARLY_BOTH, EARLY_ON, EARLY_OFF };
+
+struct row {
+	const char *scenario, *tracker;
+	bool early;
+	struct explore_result ex;
+	struct spin_verdict sp;
+	bool ex_violation;
+	bool agree;
+	const char *trail; /* "same", "same length", "differs", "-" */
+};
+
+/* NAMES followed by "all"; returns the index of "all". */
+static int with_all(const char *const *names, const char **out)
+{
+	int n = 0;
+
+	while (names[n] && n < MAX_NAMES - 2) {
+		out[n] = names[n];
+		n++;
+	}
+	out[n] = "all";
+	out[n + 1] = NULL;
+	return n;
+}
+
+/* The common vocabulary of the two traces: actor name plus step kind. */
+static const char *const step_kinds[] = { "read seq", "pre-check 1", "resolve",
+					  "pre-check 2", "locked check",
+					  "phase 1", "phase 2", "phase 3", NULL };
+
+/* The explorer says what a step did (step_info.what); "plan invalidation",
+ * "resolving", "idle" and "host busy" are steps spin's model has no
+ * counterpart for (one-step resolve and phase 2 in these scenarios). */
+static const char *explore_kind(const struct explore_step *s)
+{
+	static const struct { const char *prefix, *kind; } map[] = {
+		{ "read seq", "read seq" },
+		{ "pre-check before", "pre-check 1" },
+		{ "resolve page", "resolve" },
+		{ "pre-check after", "pre-check 2" },
+		{ "locked check", "locked check" },
+		{ "phase 1", "phase 1" },
+		{ "phase 2: host changes", "phase 2" },
+		{ "phase 3", "phase 3" },
+	};
+	const char *what = s->what[0] ? s->what : s->step;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(what, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].kind;
+	return NULL;
+}
+
+/* spin's top-level trail lines read "ACTOR KIND...": sub-lines are indented,
+ * and the audit line names no actor step. */
+static const char *spin_kind(const char *line, char *actor, size_t len)
+{
+	size_t n = strcspn(line, " ");
+
+	if (line[0] == ' ' || n >= len)
+		return NULL;
+	memcpy(actor, line, n);
+	actor[n] = '\0';
+	for (const char *const *k = step_kinds; *k; k++)
+		if (strncmp(line + n + 1, *k, strlen(*k)) == 0)
+			return *k;
+	return NULL;
+}
+
+/* Compares the two counterexamples as sequences of (actor, step kind). */
+static const char *compare_trails(const struct explore_result *ex,
+				  const struct spin_verdict *sp)
+{
+	uint32_t i = 0, j = 0, ne = 0, ns = 0;
+	bool same = true;
+	char actor[16];
+
+	for (;;) {
+		const char *ke = NULL, *ks = NULL;
+
+		while (i < ex->cex_len && !(ke = explore_kind(&ex->cex[i])))
+			i++;
+		while (j < sp->n_steps && !(ks = spin_kind(sp->steps[j], actor, sizeof(actor))))
+			j++;
+		if (!ke && !ks)
+			break;
+		ne += ke != NULL;
+		ns += ks != NULL;
+		if (!ke || !ks || strcmp(ke, ks) != 0 ||
+		    strcmp(ex->cex[i].actor_name, actor) != 0)
+			same = false;
+		i += ke != NULL;
+		j += ks != NULL;
+	}
+	if (sp->steps_truncated)
+		return "differs";
+	return same ? "same" : ne == ns ? "same length" : "differs";
+}
+
+static int run_row(struct row *r, uint32_t max_states, char *err, size_t errlen)
+{
+	const struct scenario *sc = scenario_find(r->scenario);
+	struct explore_options eo = { .early_check = r->early,
+				      .max_states = max_states };
+	struct spin_opts so;
+	struct scenario_world w;
+
+	if (!sc) {
+		snprintf(err, errlen, "the explorer has no scenario '%s'", r->scenario);
+		return -1;
+	}
+	if (scenario_build(sc, &w, err, errlen) < 0 ||
+	    explore_run(&w, tracker_find(r->tracker), &eo, &r->ex, err, errlen) < 0)
+		return -1;
+	spin_opts_default(&so);
+	so.early_check = r->early;
+	if (spin_check_opts(r->scenario, r->tracker, &so, &r->sp, err, errlen) < 0)
+		return -1;
+	r->ex_violation = r->ex.violations > 0 || r->ex.stale_terminal_states > 0;
+	r->agree = r->ex.complete && r->ex_violation == r->sp.violation;
+	r->trail = r->ex_violation && r->sp.violation ?
+		   compare_trails(&r->ex, &r->sp) : "-";
+	return 0;
+}
+
+static const char *verdict(bool violation, bool complete)
+{
+	return !complete ? "INCOMPLETE" : violation ? "VIOLATION" : "safe";
+}
+
+static void print_table(const struct row *rows, int n)
+{
+	double ex_s = 0, sp_s = 0, sp_b = 0;
+	int disagree = 0;
+
+	printf("%-10s %-7s %-5s | %-10s %8s %9s | %-10s %8s %9s %9s | %-11s %s\n",
+	       "scenario", "tracker", "early", "explore", "states", "seconds",
+	       "spin", "states", "verify s", "build s", "trail", "agree");
+	for (int i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+
+		printf("%-10s %-7s %-5s | %-10s %8" PRIu64 " %9.6f | %-10s %8" PRIu64
+		       " %9.6f %9.3f | %-11s %s\n",
+		       r->scenario, r->tracker, r->early ? "on" : "off",
+		       verdict(r->ex_violation, r->ex.complete), r->ex.states,
+		       r->ex.seconds, verdict(r->sp.violation, true),
+		       r->sp.states_stored, r->sp.verify_seconds,
+		       r->sp.build_seconds, r->trail, r->agree ? "yes" : "NO");
+		ex_s += r->ex.seconds;
+		sp_s += r->sp.verify_seconds;
+		sp_b += r->sp.build_seconds;
+		disagree += !r->agree;
+	}
+	/* pan's time is a whole process (hash table, startup) against an
+	 * in-process search: that is the cost a user pays for each. */
+	printf("\ntime: explorer %.6f s in all; spin %.6f s verifying (./pan) + %.3f s "
+	       "building (spin -a, gcc)\nspin-verify / explorer = %.1f "
+	       "(above 1: the explorer is faster)\n",
+	       ex_s, sp_s, sp_b, ex_s > 0 ? sp_s / ex_s : 0.0);
+	printf("%s\n", disagree ? "the checkers DISAGREE (see rows marked NO)"
+				: "the checkers agree on every row");
+	for (int i = 0; i < n; i++) {
+		if (!rows[i].sp.violation)
+			continue;
+		printf("\nspin counterexample, %s / %s (pre-checks %s): %s\n",
+		       rows[i].scenario, rows[i].tracker,
+		       rows[i].early ? "on" : "off", rows[i].sp.property);
+		spin_verdict_print_steps(stdout, &rows[i].sp);
+	}
+}
+
+static void print_json(const struct row *rows, int n)
+{
+	struct json_writer j;
+	bool all = true;
+
+	json_init(&j, stdout, true);
+	json_begin_object(&j, NULL);
+	json_begin_array(&j, "rows");
+	for (int i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+
+		json_begin_object(&j, NULL);
+		json_string(&j, "scenario", r->scenario);
+		json_string(&j, "tracker", r->tracker);
+		json_bool(&j, "early_check", r->early);
+		json_begin_object(&j, "explore");
+		json_bool(&j, "violation", r->ex_violation);
+		json_bool(&j, "complete", r->ex.complete);
+		json_u64(&j, "states", r->ex.states);
+		json_u64(&j, "transitions", r->ex.transitions);
+		json_u64(&j, "counterexample_steps", r->ex.cex_len);
+		json_double(&j, "seconds", r->ex.seconds);
+		json_end_object(&j);
+		spin_verdict_write_json(&j, "spin", &r->sp);
+		json_string(&j, "trail", r->trail);
+		json_bool(&j, "agree", r->agree);
+		json_end_object(&j);
+		all = all && r->agree;
+	}
+	json_end_array(&j);
+	json_bool(&j, "agree", all);
+	json_end_object(&j);
+	json_finish(&j);
+}
+
+int cmd_explore_vs_spin(int argc, char **argv)
+{
+	const char *sc_choices[MAX_NAMES], *tr_choices[MAX_NAMES];
+	int n_sc = with_all(spin_scenarios, sc_choices);
+	int n_tr = with_all(spin_trackers, tr_choices);
+	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, n = 0, rc = 0;
+	uint64_t max_states = 0;
+	bool json = false, vs_spin = false;
+	struct opts_result o;
+	struct row *rows;
+	char err[1024];
+	const struct opt_spec specs[] = {
+		{ .name = "vs-spin", .type = OPT_FLAG, .dest = &vs_spin,
+		  .help = "compare with spin (this command)" },
+		{ .name = "scenario", .type = OPT_CHOICE, .dest = &sc_idx,
+		  .choices = sc_choices, .help = "scenarios spin models (default all)" },
+		{ .name = "tracker", .type = OPT_CHOICE, .dest = &tr_idx,
+		  .choices = tr_choices, .help = "kernel trackers (default all)" },
+		{ .name = "early-check", .type = OPT_CHOICE, .dest = &early,
+		  .choices = early_names, .help = "lock-free pre-checks: both (default), on, off" },
+		{ .name = "max-states", .type = OPT_U64, .dest = &max_states,
+		  .min = 1, .max = UINT32_MAX - 1, .help = "explorer state limit" },
+		{ .name = "json", .type = OPT_FLAG, .dest = &json,
+		  .help = "JSON instead of the table" },
+		OPT_END
+	};
+
+	if (opts_parse(specs, argc, argv, 1, 0, &o) < 0) {
+		fprintf(stderr, "bench explore --vs-spin: %s\n", o.err);
+		return 2;
+	}
+	if (o.help) {
+		printf("usage: bench explore --vs-spin [--scenario=NAME|all] "
+		       "[--tracker=NAME|all] [--early-check=both|on|off] [--json]\n"
+		       "Runs the explorer and spin (spin/model/retry.pml) on the same "
+		       "scenario x tracker and\nprints both verdicts, states and times; "
+		       "exit 1 when they disagree or spin fails.\n\nOptions:\n");
+		opts_usage(specs, stdout);
+		return 0;
+	}
+	if (!spin_available(err, sizeof(err))) {
+		fprintf(stderr, "bench explore --vs-spin: %s\n", err);
+		return 1;
+	}
+	rows = calloc(MAX_NAMES * MAX_NAMES * 2, sizeof(*rows));
+	if (!rows) {
+		fprintf(stderr, "bench explore --vs-spin: out of memory\n");
+		return 1;
+	}
+	for (int s = 0; s < n_sc && rc == 0; s++)
+		for (int t = 0; t < n_tr && rc == 0; t++)
+			for (int m = 0; m < 2 && rc == 0; m++) {
+				struct row *r = &rows[n];
+
+				if ((m == 0 && early == EARLY_OFF) ||
+				    (m == 1 && early == EARLY_ON) ||
+				    (sc_idx != n_sc && s != sc_idx) ||
+				    (tr_idx != n_tr && t != tr_idx))
+					continue;
+				r->scenario = sc_choices[s];
+				r->tracker = tr_choices[t];
+				r->early = m == 0;
+				n++;
+				if (run_row(r, (uint32_t)max_states, err, sizeof(err)) < 0) {
+					fprintf(stderr, "bench explore --vs-spin: %s/%s: %s\n",
+						r->scenario, r->tracker, err);
+					rc = 1;
+				}
+			}
+	if (rc == 0) {
+		if (json)
+			print_json(rows, n);
+		else
+			print_table(rows, n);
+		for (int i = 0; i < n; i++)
+			rc |= !rows[i].agree;
+	}
+	for (int i = 0; i < n; i++)
+		explore_result_free(&rows[i].ex);
+	free(rows);
+	return rc;
+}
