@@ -246,13 +246,37 @@ static void begin_once(struct vm *vm, struct actor *a, struct inval_ctx *ctx)
 	vm->ops->begin(&vm->st->tracker, ctx);
 }
 
+/* Records host pages [start, end) as changing in phase 2. Touching or
+ * overlapping ranges are merged (adjacent slots, aliases of one memory), so
+ * the table holds one entry per distinct run of memory. Should a layout
+ * need more runs than ORACLE_MAX_RANGES, the last entry is widened: the
+ * oracle then over-approximates, which can only make a safe tracker look
+ * unsafe, never hide a miss. */
 static void add_host_range(struct actor *a, uint64_t start, uint64_t end)
 {
-	if (a->n_ranges < ORACLE_MAX_RANGES) {
-		a->ranges[a->n_ranges].start = start;
-		a->ranges[a->n_ranges].end = end;
-		a->n_ranges++;
+	for (uint32_t i = 0; i < a->n_ranges; i++) {
+		struct host_range *r = &a->ranges[i];
+
+		if (start <= r->end && r->start <= end) {
+			if (start < r->start)
+				r->start = start;
+			if (end > r->end)
+				r->end = end;
+			return;
+		}
 	}
+	if (a->n_ranges == ORACLE_MAX_RANGES) {
+		struct host_range *r = &a->ranges[ORACLE_MAX_RANGES - 1];
+
+		if (start < r->start)
+			r->start = start;
+		if (end > r->end)
+			r->end = end;
+		return;
+	}
+	a->ranges[a->n_ranges].start = start;
+	a->ranges[a->n_ranges].end = end;
+	a->n_ranges++;
 }
 
 static void inval_ctx_of(const struct actor *a, struct inval_ctx *ctx)
@@ -290,15 +314,13 @@ static void notifier_phase1(struct vm *vm, struct actor *a,
 					   s->base_gfn + (hi - s->host_base));
 			zap(vm, s, s->base_gfn + (lo - s->host_base),
 			    s->base_gfn + (hi - s->host_base), stats);
+			/* Phase 2 changes this shared memory only: a
+			 * notifier never reaches guest_memfd pages, even
+			 * where their host page numbers fall inside its
+			 * hva range. */
+			add_host_range(a, lo, hi);
 		}
 	}
-	/* The host pages that change in phase 2: the notifier's whole range,
-	 * clipped to memory that exists. Recorded only when some slot
-	 * overlapped, as KVM learns of the invalidation only then. */
-	if (a->began)
-		add_host_range(a, a->inval.start,
-			       a->inval.end < l->n_host_pages ? a->inval.end
-							      : l->n_host_pages);
 }
 
 /* Phase 1 of a guest_memfd hole punch: every private slot bound to the

@@ -187,7 +187,7 @@ int opts_parse(const struct opt_spec *specs, int argc, char **argv, int first,
 			if (!only_positional && arg[0] == '-' && arg[1] != '\0') {
 				list_names(specs, names, sizeof(names));
 				snprintf(res->err, sizeof(res->err),
-					 "unknown option '%s'; accepted: --help %s",
+					 "unknown option '%.200s'; accepted: --help %s",
 					 arg, names);
 				return -1;
 			}

@@ -36,7 +36,7 @@ struct opt_spec {
 /* Marks the end of an opt_spec table. */
 #define OPT_END { .name = NULL }
 
-#define OPTS_ERR_MAX 512
+#define OPTS_ERR_MAX 1400
 
 struct opts_result {
 	char err[OPTS_ERR_MAX]; /* set when opts_parse() returns -1 */
