@@ -26,6 +26,9 @@ const char *const live_layout_names[LL_COUNT] = {
 #define WARM_SECONDS 5.0      /* bound of one warm-up or calibration pass */
 #define QUIET_SECONDS 0.2
 #define BUDGET_SECONDS 50.0   /* a whole `bench live` stays under 60 s */
+/* Hard stop for starting another run, whatever the machine's load did to
+ * VM creation and warm-up: the model and output still fit in 60 s. */
+#define DEADLINE_SECONDS 52.0
 
 void live_params_defaults(struct live_params *p)
 {
@@ -492,7 +495,8 @@ static void summarise(struct live_report *rep)
 		: NAN;
 	/* Rounds are interleaved, so the two runs of one round saw the same
 	 * machine: their ratio shows how much the load moved the figure. */
-	for (uint64_t i = 0; i < rep->cases[LL_ALIAS].n; i++)
+	for (uint64_t i = 0; i < rep->cases[LL_ALIAS].n &&
+			     i < rep->cases[LL_CONTROL].n; i++)
 		if (rep->cases[LL_CONTROL].s[i].per_fault > 0)
 			paired[np++] = rep->cases[LL_ALIAS].s[i].per_fault /
 				       rep->cases[LL_CONTROL].s[i].per_fault;
@@ -549,13 +553,17 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 		return rc < 0 ? -1 : 0;
 	}
 	place_threads(rep, &saved);
-	for (uint64_t r = 0; r < p->runs && rc == 0; r++) {
+	for (uint64_t r = 0; r < p->runs && rc == 0 && !rep->truncated; r++) {
 		for (int i = 0; i < n_layouts && rc == 0; i++) {
 			/* Odd rounds run the layouts in reverse, so a drift
 			 * in the machine's load favours neither. */
 			int l = r % 2 ? n_layouts - 1 - i : i;
 			struct live_case *c = &rep->cases[l];
 
+			if (now_seconds() - t0 + p->seconds > DEADLINE_SECONDS) {
+				rep->truncated = true;
+				break;
+			}
 			rc = measure_case(kvm_fd, p, (enum live_layout)l,
 					  rep->inval_cpu, &c->s[c->n], err, len);
 			if (rc == 0) {

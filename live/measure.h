@@ -104,6 +104,7 @@ struct live_report {
 	double ratio;               /* median aliased / median control */
 	double ratio_min, ratio_max; /* of the per-round paired ratios */
 	struct live_timing timing;
+	bool truncated; /* rounds stopped early to stay under a minute */
 	double seconds;             /* wall time of the whole measurement */
 	/* Thread placement: the vCPU and the invalidator on two different
 	 * CPUs, so that they race instead of taking turns on one (-1: not

@@ -78,8 +78,9 @@ void live_print_text(FILE *out, const struct live_report *r,
 			t > 0 ? f / t : 0, t > 0 ? i / t : 0);
 	}
 	fprintf(out, "measured aliased/control: %.2f (per-round ratios "
-		"%.2f..%.2f, %llu rounds)\n", r->ratio, r->ratio_min,
-		r->ratio_max, (unsigned long long)r->cases[LL_ALIAS].n);
+		"%.2f..%.2f, %llu rounds%s)\n", r->ratio, r->ratio_min,
+		r->ratio_max, (unsigned long long)r->cases[LL_ALIAS].n,
+		r->truncated ? ", stopped early to stay under a minute" : "");
 	fprintf(out, "live costs (control medians): %.1f us per fault, %.1f us "
 		"per madvise, %.1f us per invalidation cycle\n",
 		r->timing.fault_us, r->timing.drop_us, r->timing.cycle_us);
@@ -132,6 +133,7 @@ static void json_measured(struct json_writer *w, const struct live_report *r)
 	json_double(w, "control", r->cases[LL_CONTROL].median);
 	json_double(w, "ratio", r->ratio);
 	json_u64(w, "runs", r->cases[LL_ALIAS].n);
+	json_bool(w, "truncated", r->truncated);
 	json_begin_object(w, "spread");
 	json_double(w, "aliased_min", r->cases[LL_ALIAS].min);
 	json_double(w, "aliased_max", r->cases[LL_ALIAS].max);
