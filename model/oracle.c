@@ -77,12 +77,16 @@ void oracle_classify(struct actor_stats *s, enum retry_verdict verdict,
 		s->retries_range++;
 	else
 		s->retries_seq++;
-	if (stale)
+	if (stale) {
 		s->tp++;
-	else if (verdict == RETRY_RANGE)
+		s->tp_early += !locked;
+	} else if (verdict == RETRY_RANGE) {
 		s->fp_range++;
-	else
+		s->fp_range_early += !locked;
+	} else {
 		s->fp_seq++;
+		s->fp_seq_early += !locked;
+	}
 }
 
 void actor_stats_add(struct actor_stats *into, const struct actor_stats *from)
@@ -100,6 +104,9 @@ void actor_stats_add(struct actor_stats *into, const struct actor_stats *from)
 	into->fp_range += from->fp_range;
 	into->fp_seq += from->fp_seq;
 	into->fn += from->fn;
+	into->tp_early += from->tp_early;
+	into->fp_range_early += from->fp_range_early;
+	into->fp_seq_early += from->fp_seq_early;
 	into->fn_stale_page += from->fn_stale_page;
 	into->stale_replaced += from->stale_replaced;
 	into->invalidations += from->invalidations;

@@ -45,6 +45,13 @@ struct actor_stats {
 	uint64_t fp_range;      /* retry, not stale, range condition fired */
 	uint64_t fp_seq;        /* retry, not stale, sequence fired */
 	uint64_t fn;            /* locked check said go, truly stale */
+	/* Of tp/fp_range/fp_seq, those classified at a lock-free pre-check.
+	 * With real threads that classification is approximate (tracker and
+	 * oracle are read at different instants, without mmu_lock); the
+	 * locked ones (total minus these) are exact. */
+	uint64_t tp_early;
+	uint64_t fp_range_early;
+	uint64_t fp_seq_early;
 	uint64_t fn_stale_page; /* of which the installed page was already old */
 	uint64_t stale_replaced; /* stale SPTEs found when zapped or overwritten */
 	uint64_t invalidations; /* completed (end called) */
