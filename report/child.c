@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,11 +70,17 @@ static int redirect(const char *path, int target)
 }
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void exec_child(const struct child_spec *spec, int err_pipe)
+static void exec_child(const struct child_spec *spec, int err_pipe,
+		       pid_t parent)
 {
 	int e;
 
 	setpgid(0, 0);
+	/* If the run itself is killed (SIGKILL cannot be caught), its child
+	 * must not go on writing into the results folder. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
@@ -104,7 +111,7 @@ void child_run(const struct child_spec *spec, struct child_result *res,
 {
 	double start = now_s(), kill_at = 0;
 	int pipefd[2], st = 0, e = 0;
-	pid_t pid;
+	pid_t pid, parent;
 
 	memset(res, 0, sizeof(*res));
 	res->outcome = CHILD_NOT_STARTED;
@@ -118,6 +125,7 @@ void child_run(const struct child_spec *spec, struct child_result *res,
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return;
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -126,7 +134,7 @@ void child_run(const struct child_spec *spec, struct child_result *res,
 		return;
 	}
 	if (pid == 0)
-		exec_child(spec, pipefd[1]);
+		exec_child(spec, pipefd[1], parent);
 	/* Both sides call setpgid so the group exists before any kill. */
 	setpgid(pid, pid);
 	running_child = pid;

@@ -6,12 +6,14 @@ load dir.'/common.gp'
 f = csvdir.'/faults_vs_threads.csv'
 cols = ceil(nstress_patterns / 2.0)
 rows = nstress_patterns > 1 ? 2 : 1
-set multiplot layout rows, cols title "(c) Fault throughput vs threads, bench stress (median over repetitions)" noenhanced
-set xlabel 'threads'
+set multiplot layout rows, cols title "(c) Fault throughput vs vCPU threads, bench stress (median over repetitions; threads:n = n vCPU threads plus the pattern's invalidator threads)" noenhanced
+set xlabel 'vCPU threads'
+set autoscale xfix
+set xtics 1
 set ylabel 'completed faults per second'
 set yrange [0:*]
 set format y '%.1s%c'
-set offsets 0.2, 0.2, 0, 0
+set offsets 0.3, 0.3, 0, 0
 do for [p=1:nstress_patterns] {
 	set title word(stress_patterns, p) noenhanced
 	if (p == 1) { set key top left box opaque font ',9' } else { unset key }

@@ -1,0 +1,92 @@
+/* `bench compare BASE NEW`: the regression gate (report/compare.h), and
+ * `bench compare --update-baseline [RUN]`, the only way results/baseline/
+ * changes. */
+#include <stdio.h>
+
+#include "bench/commands.h"
+#include "report/baseline.h"
+#include "report/compare.h"
+#include "util/opts.h"
+
+#define DEFAULT_BASELINE BENCH_SOURCE_DIR "/results/baseline"
+#define DEFAULT_RUN BENCH_SOURCE_DIR "/results/latest"
+
+static void usage(const struct opt_spec *specs)
+{
+	printf("usage: bench compare BASE NEW [OPTIONS]\n"
+	       "       bench compare --update-baseline [RUN] [--baseline=DIR]\n"
+	       "Compares two results folders (or two JSON files of one kind).\n"
+	       "Deterministic counts (bench sim, bench explore) must be equal;\n"
+	       "stress benchmarks must keep fn and stale_sptes at 0 where BASE\n"
+	       "had 0, and their timings must not get worse by more than the\n"
+	       "threshold with a two-sided Mann-Whitney U test p < alpha over\n"
+	       "repetitions (threshold alone when there are too few repetitions\n"
+	       "for the test to reach alpha).\n"
+	       "Exit status: 0 no regression, 1 regression (each named: file,\n"
+	       "benchmark or tracker, counter, old -> new), 2 bad input.\n"
+	       "--update-baseline copies RUN (default %s)\n"
+	       "into the baseline (default %s).\n\n",
+	       DEFAULT_RUN, DEFAULT_BASELINE);
+	opts_usage(specs, stdout);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_options co;
+	bool update = false;
+	const char *baseline = DEFAULT_BASELINE;
+	uint64_t max_lines;
+	struct opts_result res;
+	char err[1024];
+
+	compare_defaults(&co);
+	max_lines = (uint64_t)co.max_lines;
+	const struct opt_spec specs[] = {
+		{ .name = "threshold", .type = OPT_DOUBLE, .dest = &co.threshold_pct,
+		  .dmin = 0, .dmax = 100000,
+		  .help = "a timing must be this many percent worse to regress" },
+		{ .name = "alpha", .type = OPT_DOUBLE, .dest = &co.alpha,
+		  .dmin = 1e-9, .dmax = 1, .help = "significance level of the U test" },
+		{ .name = "max-lines", .type = OPT_U64, .dest = &max_lines,
+		  .min = 1, .max = 100000, .help = "findings shown per file" },
+		{ .name = "update-baseline", .type = OPT_FLAG, .dest = &update,
+		  .help = "copy a complete run into the baseline instead" },
+		{ .name = "baseline", .type = OPT_STRING, .dest = &baseline,
+		  .help = "baseline folder for --update-baseline" },
+		OPT_END
+	};
+
+	if (opts_parse(specs, argc, argv, 1, 2, &res) < 0) {
+		fprintf(stderr, "bench compare: %s\n", res.err);
+		return 2;
+	}
+	if (res.help) {
+		usage(specs);
+		return 0;
+	}
+	co.max_lines = (int)max_lines;
+	if (update) {
+		const char *run = res.n_positional ? res.positional[0] : DEFAULT_RUN;
+
+		if (res.n_positional > 1) {
+			fprintf(stderr, "bench compare: --update-baseline takes one "
+				"folder (RUN), got 2 arguments\n");
+			return 2;
+		}
+		if (baseline_update(run, baseline, err, sizeof(err)) < 0) {
+			fprintf(stderr, "bench compare: %s\n", err);
+			return 2;
+		}
+		printf("baseline %s updated from %s; review and commit it "
+		       "(git add %s)\n", baseline, run, baseline);
+		return 0;
+	}
+	if (res.n_positional != 2) {
+		fprintf(stderr, "bench compare: expected two arguments, BASE and "
+			"NEW (results folders or JSON files), got %d; see "
+			"bench compare --help\n", res.n_positional);
+		return 2;
+	}
+	return compare_run(res.positional[0], res.positional[1], &co, stdout,
+			   stderr);
+}

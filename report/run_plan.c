@@ -1,0 +1,196 @@
+#define _GNU_SOURCE
+#include "report/run_plan.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/layout.h"
+
+/* Sweep points. Full: enough for a curve; quick (CI): the ends and the
+ * knee, so the gate still sees every effect. The alias distance must be
+ * larger than the alias pattern's slot (256 pages by default). */
+static const uint64_t alias_full[] = { 320, 512, 1024, 2048, 4096, 8192,
+				       16384, 32768, 65536, 0 };
+static const uint64_t alias_quick[] = { 320, 1024, 4096, 16384, 65536, 0 };
+static const uint64_t slots_full[] = { 1, 2, 3, 4, 5, 6, 7, 8, 0 };
+static const uint64_t slots_quick[] = { 1, 2, 4, 8, 0 };
+
+/* Steps per tracker of each sim run: the full run's default is the sim's
+ * own (2,000,000); quick cuts it tenfold. */
+#define QUICK_SIM_STEPS "--steps=200000"
+
+#define SIM_TIMEOUT_S 60
+#define EXPLORE_TIMEOUT_S 120
+#define STRESS_TIMEOUT_S 240
+#define LIVE_TIMEOUT_S 60
+
+static struct run_step *add(struct run_plan *p, const char *command,
+			    enum step_kind kind, double timeout)
+{
+	struct run_step *s;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 32;
+		struct run_step *n = realloc(p->steps, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		p->steps = n;
+		p->cap = cap;
+	}
+	s = &p->steps[p->n++];
+	memset(s, 0, sizeof(*s));
+	s->command = command;
+	s->kind = kind;
+	s->timeout_s = timeout;
+	return s;
+}
+
+static void arg(struct run_step *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *a = NULL;
+
+	if (s->n_args == STEP_MAX_ARGS)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&a, fmt, ap) < 0)
+		a = NULL;
+	va_end(ap);
+	if (a)
+		s->args[s->n_args++] = a;
+}
+
+static void skip(struct run_plan *p, const char *command, const char *what)
+{
+	if (p->n_skipped < 8)
+		snprintf(p->skipped[p->n_skipped++], sizeof(p->skipped[0]),
+			 "%s: `bench %s` is not built yet (not in bench/"
+			 "commands.def)", what, command);
+}
+
+static int sim_steps(const struct plan_options *o, struct run_plan *p)
+{
+	const uint64_t *d = o->quick ? alias_quick : alias_full;
+	const uint64_t *k = o->quick ? slots_quick : slots_full;
+	struct run_step *s;
+
+	for (int i = 0; d[i]; i++) {
+		if (!(s = add(p, "sim", STEP_STDOUT_JSON, SIM_TIMEOUT_S)))
+			return -1;
+		snprintf(s->label, sizeof(s->label), "sim alias D=%" PRIu64, d[i]);
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s/D%" PRIu64 ".json",
+			 LAYOUT_SWEEP_ALIAS, d[i]);
+		arg(s, "--pattern=alias");
+		arg(s, "--alias-distance=%" PRIu64, d[i]);
+		arg(s, "--json");
+		if (o->quick)
+			arg(s, QUICK_SIM_STEPS);
+	}
+	for (int i = 0; k[i]; i++) {
+		if (!(s = add(p, "sim", STEP_STDOUT_JSON, SIM_TIMEOUT_S)))
+			return -1;
+		snprintf(s->label, sizeof(s->label), "sim multislot K=%" PRIu64, k[i]);
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s/K%" PRIu64 ".json",
+			 LAYOUT_SWEEP_SLOTS, k[i]);
+		arg(s, "--pattern=multislot");
+		arg(s, "--slots=%" PRIu64, k[i]);
+		arg(s, "--json");
+		if (o->quick)
+			arg(s, QUICK_SIM_STEPS);
+	}
+	for (int i = 0; o->patterns && o->patterns[i]; i++) {
+		if (!(s = add(p, "sim", STEP_STDOUT_JSON, SIM_TIMEOUT_S)))
+			return -1;
+		snprintf(s->label, sizeof(s->label), "sim %s", o->patterns[i]);
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s/%s.json",
+			 LAYOUT_PATTERNS, o->patterns[i]);
+		arg(s, "--pattern=%s", o->patterns[i]);
+		arg(s, "--json");
+		/* Plot (e) needs the per-gfn counts; asked for explicitly so
+		 * it does not depend on the sim's per-pattern default. */
+		if (strcmp(o->patterns[i], LAYOUT_HIST_PATTERN) == 0)
+			arg(s, "--histogram");
+		if (o->quick)
+			arg(s, QUICK_SIM_STEPS);
+	}
+	return 0;
+}
+
+int plan_build(const struct plan_options *o, struct run_plan *p)
+{
+	struct run_step *s;
+
+	memset(p, 0, sizeof(*p));
+	if (!o->available("sim"))
+		skip(p, "sim", "sweeps and per-pattern counts");
+	else if (sim_steps(o, p) < 0)
+		return -1;
+
+	if (!o->available("explore")) {
+		skip(p, "explore", "exhaustive exploration");
+	} else if ((s = add(p, "explore", STEP_JSON_SPLIT, EXPLORE_TIMEOUT_S))) {
+		snprintf(s->label, sizeof(s->label), "explore all scenarios");
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_EXPLORE);
+		s->split_key = "scenario";
+		arg(s, "--json");
+	}
+
+	if (!o->available("stress")) {
+		skip(p, "stress", "threaded stress benchmarks, plot (c)");
+	} else if ((s = add(p, "stress", STEP_GBENCH_OUT, STRESS_TIMEOUT_S))) {
+		snprintf(s->label, sizeof(s->label), "stress%s",
+			 o->quick ? " --quick" : "");
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_STRESS);
+		if (o->quick)
+			arg(s, "--quick");
+		if (o->repetitions > 1)
+			arg(s, "--benchmark_repetitions=%" PRIu64, o->repetitions);
+	}
+
+	/* The live check needs /dev/kvm and root: where it cannot run, the
+	 * run is still complete. It measures this host, so the quick (CI)
+	 * suite, which is compared against a committed baseline, leaves it
+	 * out. */
+	if (!o->available("live")) {
+		skip(p, "live", "live-kernel cross-check");
+	} else if (!o->quick && (s = add(p, "live", STEP_STDOUT_JSON,
+					   LIVE_TIMEOUT_S))) {
+		snprintf(s->label, sizeof(s->label), "live");
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_LIVE);
+		s->optional = true;
+		arg(s, "--json");
+	}
+	return 0;
+}
+
+void plan_free(struct run_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (int a = 0; a < p->steps[i].n_args; a++)
+			free(p->steps[i].args[a]);
+	free(p->steps);
+	memset(p, 0, sizeof(*p));
+}
+
+void plan_print(const struct run_plan *p, FILE *out)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct run_step *s = &p->steps[i];
+
+		fprintf(out, "  bench %s", s->command);
+		for (int a = 0; a < s->n_args; a++)
+			fprintf(out, " %s", s->args[a]);
+		if (s->kind == STEP_GBENCH_OUT)
+			fprintf(out, " --benchmark_out=%s --benchmark_out_format=json",
+				s->out_rel);
+		else
+			fprintf(out, " > %s%s", s->out_rel,
+				s->kind == STEP_JSON_SPLIT ? "/<scenario>.json" : "");
+		fprintf(out, "%s\n", s->optional ? "  (optional)" : "");
+	}
+	for (int i = 0; i < p->n_skipped; i++)
+		fprintf(out, "  skipped: %s\n", p->skipped[i]);
+}
