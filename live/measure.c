@@ -2,17 +2,14 @@
 #include "live/measure.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "live/clock.h"
 #include "live/guest.h"
+#include "live/setup.h"
 #include "live/summary.h"
 
 const char *const live_layout_names[LL_COUNT] = {
@@ -22,8 +19,6 @@ const char *const live_layout_names[LL_COUNT] = {
 	[LL_MULTISLOT] = "multislot",
 };
 
-#define PAGE 4096ULL
-#define WARM_SECONDS 5.0      /* bound of one warm-up or calibration pass */
 #define QUIET_SECONDS 0.2
 #define BUDGET_SECONDS 50.0   /* a whole `bench live` stays under 60 s */
 /* Hard stop for starting another run, whatever the machine's load did to
@@ -107,290 +102,13 @@ int live_params_check(const struct live_params *p, char *err, size_t len)
 	return 0;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static double now_seconds(void)
-{
-	return (double)now_ns() * 1e-9;
-}
-
-/* ---- the invalidating host thread ------------------------------------- */
-
-struct invalidator {
-	pthread_t thread;
-	int cpu; /* -1: not pinned */
-	void *mem;
-	uint64_t npages;
-	bool touch;
-	uint64_t gap_us;
-	atomic_bool stop;
-	uint64_t count;
-	uint64_t drop_ns;
-};
-
-static void *invalidator_main(void *arg)
-{
-	struct invalidator *inv = arg;
-
-	struct timespec gap = { .tv_sec = (time_t)(inv->gap_us / 1000000),
-				.tv_nsec = (long)(inv->gap_us % 1000000) * 1000 };
-
-	if (inv->cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(inv->cpu, &set);
-		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	}
-	/* The default slack (50 us) would stretch every short pause. */
-	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-	while (!atomic_load_explicit(&inv->stop, memory_order_relaxed)) {
-		if (inv->touch)
-			for (uint64_t i = 0; i < inv->npages; i++)
-				((volatile char *)inv->mem)[i * PAGE] = 1;
-		uint64_t t0 = now_ns();
-
-		live_zap(inv->mem, inv->npages);
-		inv->drop_ns += now_ns() - t0;
-		inv->count++;
-		if (inv->gap_us)
-			nanosleep(&gap, NULL);
-	}
-	return NULL;
-}
-
-static int invalidator_start(struct invalidator *inv)
-{
-	sigset_t all, old;
-	int rc;
-
-	atomic_store(&inv->stop, false);
-	inv->count = 0;
-	/* All signals blocked: the run deadline is for the vCPU thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&inv->thread, NULL, invalidator_main, inv);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc == 0 ? 0 : -1;
-}
-
-static void invalidator_stop(struct invalidator *inv)
-{
-	atomic_store(&inv->stop, true);
-	pthread_join(inv->thread, NULL);
-}
-
-/* ---- one VM per run ----------------------------------------------------- */
-
-#define MAX_MEM 3
-
-struct setup {
-	struct live_vm vm;
-	bool vm_live;
-	void *mem[MAX_MEM];
-	uint64_t mem_pages[MAX_MEM];
-	void *loop_mem; /* what the guest faults, dropped between passes */
-	uint64_t loop_gfn, loop_pages;
-	void *inval_mem; /* what the host thread drops; NULL: none */
-	uint64_t inval_pages;
-	bool inval_touch;
-	uint64_t inval_gap_us;
-	int inval_cpu;
-};
-
-static void *setup_mem(struct setup *s, int i, uint64_t npages)
-{
-	s->mem[i] = live_alloc(npages);
-	s->mem_pages[i] = npages;
-	return s->mem[i];
-}
-
-static void setup_free(struct setup *s)
-{
-	if (s->vm_live)
-		live_vm_destroy(&s->vm);
-	for (int i = 0; i < MAX_MEM; i++)
-		if (s->mem[i])
-			live_free(s->mem[i], s->mem_pages[i]);
-	memset(s, 0, sizeof(*s));
-}
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
-/* The slots of one layout; calibration uses the single layout without an
- * invalidator. */
-static int setup_build(struct setup *s, int kvm_fd,
-		       const struct live_params *p, enum live_layout l,
-		       uint64_t loop_pages, char *err, size_t len)
-{
-	struct live_alias_gfns g;
-	struct live_vm *vm = &s->vm;
-	uint64_t k = p->slots, per = loop_pages / (k ? k : 1);
-	void *a, *b;
-
-	memset(s, 0, sizeof(*s));
-	if (live_vm_create(vm, kvm_fd, err, len) < 0) {
-		live_vm_destroy(vm);
-		return -1;
-	}
-	s->vm_live = true;
-	s->loop_pages = loop_pages;
-	s->inval_touch = p->inval_touch;
-	s->inval_gap_us = p->inval_gap_us;
-	switch (l) {
-	case LL_ALIAS:
-	case LL_CONTROL:
-		live_alias_gfns(p, &g);
-		a = setup_mem(s, 0, p->inval_pages);
-		s->loop_mem = setup_mem(s, 1, loop_pages);
-		/* The control differs in one thing only: B's memory. */
-		b = l == LL_ALIAS ? a : setup_mem(s, 2, p->inval_pages);
-		if (!a || !b || !s->loop_mem)
-			goto oom;
-		s->loop_gfn = g.m;
-		s->inval_mem = a;
-		s->inval_pages = p->inval_pages;
-		if (live_vm_add_slot(vm, g.a, p->inval_pages, a, err, len) < 0 ||
-		    live_vm_add_slot(vm, g.m, loop_pages, s->loop_mem, err,
-				     len) < 0 ||
-		    live_vm_add_slot(vm, g.b, p->inval_pages, b, err, len) < 0)
-			return -1;
-		break;
-	case LL_SINGLE:
-		s->loop_mem = setup_mem(s, 0, loop_pages);
-		if (!s->loop_mem)
-			goto oom;
-		s->loop_gfn = LIVE_FIRST_GFN;
-		s->inval_mem = s->loop_mem;
-		s->inval_pages = min_u64(p->inval_pages, loop_pages);
-		if (live_vm_add_slot(vm, s->loop_gfn, loop_pages, s->loop_mem,
-				     err, len) < 0)
-			return -1;
-		break;
-	case LL_MULTISLOT:
-		/* K slots adjacent in gfn and hva space, one mapping; the
-		 * invalidated window starts half a slot in, so it crosses
-		 * slot boundaries. */
-		s->loop_mem = setup_mem(s, 0, loop_pages);
-		if (!s->loop_mem)
-			goto oom;
-		s->loop_gfn = LIVE_FIRST_GFN;
-		s->inval_mem = (char *)s->loop_mem + per / 2 * PAGE;
-		s->inval_pages = min_u64(p->inval_pages, loop_pages - per / 2);
-		for (uint64_t i = 0; i < k; i++)
-			if (live_vm_add_slot(vm, LIVE_FIRST_GFN + i * per, per,
-					     (char *)s->loop_mem + i * per * PAGE,
-					     err, len) < 0)
-				return -1;
-		break;
-	default:
-		snprintf(err, len, "unknown layout %d", (int)l);
-		return -1;
-	}
-	return live_vm_set_loop(vm, s->loop_gfn, loop_pages, err, len);
-oom:
-	snprintf(err, len, "out of memory for the guest's slots");
-	return -1;
-}
-
-static void drop_loop_pages(void *arg)
-{
-	struct setup *s = arg;
-
-	live_zap(s->loop_mem, s->loop_pages);
-}
-
-/* One pass, so the code page and the loop's first faults are behind us and
- * every later pass starts on dropped pages. */
-static int warm_up(struct setup *s, char *err, size_t len)
-{
-	struct live_run_result r;
-
-	if (live_vm_run(&s->vm, WARM_SECONDS, 1, drop_loop_pages, s, &r, err,
-			len) < 0)
-		return -1;
-	if (r.passes != 1) {
-		snprintf(err, len, "one guest pass of %llu pages took over %g s",
-			 (unsigned long long)s->loop_pages, WARM_SECONDS);
-		return -1;
-	}
-	return 0;
-}
-
-static uint64_t retries_of(const struct live_counters *a,
-			   const struct live_counters *b)
-{
-	uint64_t taken = b->v[LS_PF_TAKEN] - a->v[LS_PF_TAKEN];
-	uint64_t done = (b->v[LS_PF_FIXED] - a->v[LS_PF_FIXED]) +
-			(b->v[LS_PF_EMULATE] - a->v[LS_PF_EMULATE]) +
-			(b->v[LS_PF_SPURIOUS] - a->v[LS_PF_SPURIOUS]);
-
-	return taken > done ? taken - done : 0;
-}
-
-/* Runs a built setup for `seconds`, with the invalidator when it has one. */
-static int timed_run(struct setup *s, double seconds, bool invalidate,
-		     struct live_sample *out, char *err, size_t len)
-{
-	struct live_counters a, b;
-	struct live_run_result r;
-	struct invalidator inv = { .mem = s->inval_mem,
-				   .npages = s->inval_pages,
-				   .touch = s->inval_touch,
-				   .gap_us = s->inval_gap_us,
-				   .cpu = s->inval_cpu };
-	double t0;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if (live_vm_counters(&s->vm, &a) < 0) {
-		snprintf(err, len, "cannot read the vCPU stats");
-		return -1;
-	}
-	if (invalidate && invalidator_start(&inv) < 0) {
-		snprintf(err, len, "cannot start the invalidating thread");
-		return -1;
-	}
-	t0 = now_seconds();
-	rc = live_vm_run(&s->vm, seconds, UINT64_MAX, drop_loop_pages, s, &r,
-			 err, len);
-	out->seconds = now_seconds() - t0;
-	if (invalidate)
-		invalidator_stop(&inv);
-	if (rc < 0)
-		return -1;
-	if (live_vm_counters(&s->vm, &b) < 0) {
-		snprintf(err, len, "cannot read the vCPU stats");
-		return -1;
-	}
-	out->faults = b.v[LS_PF_FIXED] - a.v[LS_PF_FIXED];
-	out->retries = retries_of(&a, &b);
-	out->passes = r.passes;
-	out->invalidations = inv.count;
-	out->drop_us = inv.count ? (double)inv.drop_ns / (double)inv.count / 1e3
-				 : NAN;
-	out->emulated = b.v[LS_INSN_EMULATION] - a.v[LS_INSN_EMULATION];
-	out->per_fault = out->faults ? (double)out->retries /
-					       (double)out->faults : NAN;
-	return 0;
-}
-
 /* ---- calibration -------------------------------------------------------- */
 
-/* Returns 0 when measurable, 1 when not (reason in `why`), -1 on error. */
+/* Returns 0 when measurable, 1 when not (reason in `why`). */
 static int calibrate(int kvm_fd, const struct live_params *p,
 		     struct live_calibration *c, char *why, size_t len)
 {
-	struct setup s;
+	struct live_setup s;
 	struct live_counters a, b;
 	struct live_run_result r;
 	struct live_sample quiet;
@@ -398,15 +116,15 @@ static int calibrate(int kvm_fd, const struct live_params *p,
 
 	memset(c, 0, sizeof(*c));
 	c->pages = p->calib_pages;
-	if (setup_build(&s, kvm_fd, p, LL_SINGLE, p->calib_pages, err,
-			sizeof(err)) < 0 ||
-	    warm_up(&s, err, sizeof(err)) < 0 ||
+	if (live_setup_build(&s, kvm_fd, p, LL_SINGLE, p->calib_pages, err,
+			     sizeof(err)) < 0 ||
+	    live_setup_warm_up(&s, err, sizeof(err)) < 0 ||
 	    live_vm_counters(&s.vm, &a) < 0 ||
-	    live_vm_run(&s.vm, WARM_SECONDS, 1, drop_loop_pages, &s, &r, err,
-			sizeof(err)) < 0 ||
+	    live_vm_run(&s.vm, LIVE_WARM_SECONDS, 1, live_setup_drop_loop, &s,
+			&r, err, sizeof(err)) < 0 ||
 	    live_vm_counters(&s.vm, &b) < 0) {
 		snprintf(why, len, "not measurable here: %.200s", err);
-		setup_free(&s);
+		live_setup_free(&s);
 		return 1;
 	}
 	c->pf_taken = b.v[LS_PF_TAKEN] - a.v[LS_PF_TAKEN];
@@ -419,22 +137,24 @@ static int calibrate(int kvm_fd, const struct live_params *p,
 		snprintf(why, len,
 			 "not measurable here: touching %llu fresh pages gave "
 			 "pf_fixed %llu and insn_emulation %llu (expected %llu "
-			 "and at most 1: the guest is emulated, not run)",
+			 "and at most 1: the guest does not fault like a "
+			 "natively run one)",
 			 (unsigned long long)p->calib_pages,
 			 (unsigned long long)c->pf_fixed,
 			 (unsigned long long)c->insn_emulation,
 			 (unsigned long long)p->calib_pages);
-		setup_free(&s);
+		live_setup_free(&s);
 		return 1;
 	}
-	if (timed_run(&s, QUIET_SECONDS, false, &quiet, err, sizeof(err)) < 0) {
+	if (live_setup_run(&s, QUIET_SECONDS, false, &quiet, err,
+			   sizeof(err)) < 0) {
 		snprintf(why, len, "not measurable here: %.200s", err);
-		setup_free(&s);
+		live_setup_free(&s);
 		return 1;
 	}
 	c->quiet_faults = quiet.faults;
 	c->quiet_retries = quiet.retries;
-	setup_free(&s);
+	live_setup_free(&s);
 	return 0;
 }
 
@@ -444,16 +164,16 @@ static int measure_case(int kvm_fd, const struct live_params *p,
 			enum live_layout l, int inval_cpu,
 			struct live_sample *out, char *err, size_t len)
 {
-	struct setup s;
+	struct live_setup s;
 	int rc;
 
-	rc = setup_build(&s, kvm_fd, p, l, p->pages, err, len);
+	rc = live_setup_build(&s, kvm_fd, p, l, p->pages, err, len);
 	s.inval_cpu = inval_cpu;
 	if (rc == 0)
-		rc = warm_up(&s, err, len);
+		rc = live_setup_warm_up(&s, err, len);
 	if (rc == 0)
-		rc = timed_run(&s, p->seconds, true, out, err, len);
-	setup_free(&s);
+		rc = live_setup_run(&s, p->seconds, true, out, err, len);
+	live_setup_free(&s);
 	return rc;
 }
 
@@ -535,7 +255,7 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 		 char *err, size_t len)
 {
 	int kvm_fd, rc = 0, n_layouts = p->plain ? LL_COUNT : 2;
-	double t0 = now_seconds();
+	double t0 = live_now_seconds();
 	cpu_set_t saved;
 
 	memset(rep, 0, sizeof(*rep));
@@ -549,7 +269,7 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 		       sizeof(rep->skipped));
 	if (rc != 0) {
 		close(kvm_fd);
-		rep->seconds = now_seconds() - t0;
+		rep->seconds = live_now_seconds() - t0;
 		return rc < 0 ? -1 : 0;
 	}
 	place_threads(rep, &saved);
@@ -560,7 +280,7 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 			int l = r % 2 ? n_layouts - 1 - i : i;
 			struct live_case *c = &rep->cases[l];
 
-			if (now_seconds() - t0 + p->seconds > DEADLINE_SECONDS) {
+			if (live_now_seconds() - t0 + p->seconds > DEADLINE_SECONDS) {
 				rep->truncated = true;
 				break;
 			}
@@ -576,6 +296,6 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 		sched_setaffinity(0, sizeof(saved), &saved);
 	close(kvm_fd);
 	summarise(rep);
-	rep->seconds = now_seconds() - t0;
+	rep->seconds = live_now_seconds() - t0;
 	return rc;
 }
