@@ -87,7 +87,8 @@ void stress_config_defaults(struct stress_config *c)
 	c->stall_seconds = 5.0;
 }
 
-/* Sleeps (idle gaps) in chunks, so that stop is noticed within 1 ms. */
+/* Sleeps (idle gaps, phase-2 waits) in chunks, so that stop is noticed
+ * within 1 ms. */
 static void idle_ns(const struct stress_run *r, uint64_t ns)
 {
 	while (ns && !stopping(r)) {
@@ -95,17 +96,6 @@ static void idle_ns(const struct stress_run *r, uint64_t ns)
 		struct timespec ts = { 0, (long)chunk };
 
 		nanosleep(&ts, NULL);
-		ns -= chunk;
-	}
-}
-
-/* Spins (the host is busy) in chunks, for the same reason. */
-static void busy_ns(const struct stress_run *r, uint64_t ns)
-{
-	while (ns && !stopping(r)) {
-		uint64_t chunk = ns < 1000000 ? ns : 1000000;
-
-		spin_ns(chunk);
 		ns -= chunk;
 	}
 }
@@ -141,7 +131,10 @@ static bool vcpu_step(struct stress_run *r, struct worker *w)
 }
 
 /* One invalidator step, plus the time the pattern's idle and phase-2 steps
- * stand for (taken once, when the gap or phase 2 begins). */
+ * stand for, taken once when the gap or phase 2 begins. Both sleep: the
+ * CPU work of phase 2 is phase2_ns (spun inside actor_step); the rest of it
+ * is the host waiting (TLB-shootdown IPIs, I/O, RCU). Spinning there would
+ * let four concurrent invalidators eat a two-CPU machine. */
 static bool inval_step(struct stress_run *r, struct worker *w)
 {
 	struct actor *a = &w->actor;
@@ -162,7 +155,7 @@ static bool inval_step(struct stress_run *r, struct worker *w)
 		idle_ns(r, ns);
 	}
 	else if (pc == INVAL_PHASE1 && a->pc == INVAL_PHASE2 && a->wait > 1)
-		busy_ns(r, (uint64_t)(a->wait - 1) * r->cfg.step_ns);
+		idle_ns(r, (uint64_t)(a->wait - 1) * r->cfg.step_ns);
 	if (r->cfg.preempt)
 		maybe_preempt(w);
 	return true;

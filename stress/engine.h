@@ -12,8 +12,8 @@
  * from its timing loop (one iteration = one completed fault of vCPU 0);
  * the other vCPUs and the invalidators run on threads of their own until
  * stress_stop(). Time in the patterns is counted in scheduler steps; here an
- * invalidator's idle gap step sleeps step_ns and each phase-2 step after
- * the first spins step_ns, so the patterns' proportions carry over.
+ * invalidator's idle gap step and each phase-2 step after the first sleep
+ * step_ns, so the patterns' proportions carry over.
  */
 #ifndef STRESS_ENGINE_H
 #define STRESS_ENGINE_H

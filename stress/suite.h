@@ -27,6 +27,12 @@
 struct suite_opts {
 	struct stress_config base;  /* timing knobs, preempt, placement */
 	uint64_t seed;
+	/* A stress run (one iteration-count probe) stops working after this
+	 * long and reports capped=1; 0: no cap. Set it to 5x the min time:
+	 * Google Benchmark then takes that probe as final. Why: it sizes
+	 * probes by vCPU 0's CPU time, which under overcommit or a retry
+	 * storm is a small and erratic part of the wall time. */
+	double probe_cap_seconds;
 	unsigned n_thread_counts;   /* vCPU thread counts, each >= 1 */
 	uint32_t thread_counts[SUITE_MAX_THREAD_COUNTS];
 };
