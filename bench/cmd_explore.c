@@ -10,6 +10,7 @@
 #include "explore/explore.h"
 #include "explore/report.h"
 #include "model/registry.h"
+#include "spin/spin_check.h"
 #include "util/json_writer.h"
 #include "util/opts.h"
 
@@ -56,6 +57,9 @@ static void usage(const struct opt_spec *specs)
 	       "\"runs\": [...], \"timing\"}}}; with --scenario=all, an array "
 	       "of\nthose objects, one per scenario. Only \"timing\" objects vary "
 	       "between runs.\n"
+	       "--vs-spin runs spin on the same scenarios and prints both "
+	       "checkers' verdicts side by\nside (see bench explore --vs-spin "
+	       "--help); it exits 1 when they disagree.\n"
 	       "Exit status: 0 done (violations are findings, not failures); 1 "
 	       "a search hit --max-states\nor found the oracle and the end "
 	       "audit disagreeing; 2 bad input.\n");
@@ -175,6 +179,11 @@ int cmd_explore(int argc, char **argv)
 	struct plan p;
 	struct scenario_results *res;
 	int rc;
+
+	/* --vs-spin: the comparison with spin, which has its own options. */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--vs-spin") == 0)
+			return cmd_explore_vs_spin(argc, argv);
 
 	/* Index n of each choice list is "all", the default. */
 	n_sc = with_all(scenario_names(), sc_choices);
