@@ -1,11 +1,13 @@
 /* check/, path/ and shim/: the cost of the pieces, one thread each.
  *
  *   check/<tracker>  tracker->retry() with mmu_lock held for read (taken
- *                    once, outside the loop) and one invalidation in
- *                    flight, so range-keeping trackers do their range
- *                    test; keys cycle over 256 gfns, a quarter in range.
+ *                    once, outside the loop), nothing in flight: the
+ *                    common case of every fault; keys cycle over 256 gfns.
  *   check/nop        the same indirect call into a tracker that never
  *                    retries: the floor.
+ *   check_inflight/<tracker>  the same with one invalidation in flight over
+ *                    a quarter of the keys, in scattered order: the range
+ *                    test runs and its branch is unpredictable.
  *   path/<tracker>   one whole fault attempt through actor_step() (read
  *                    seq, pre-checks, resolve with no busy work, locked
  *                    check, install), real rwlock, oracle on, nothing
@@ -81,15 +83,18 @@ static struct micro M;
 /* The user data of check/ and path/: registered trackers, then nop. */
 struct micro_arg {
 	const struct tracker_ops *ops;
+	bool inflight; /* check_inflight/ */
 };
 
 static struct micro_arg args[MICRO_MAX_TRACKERS + 1];
+static struct micro_arg inflight_args[MICRO_MAX_TRACKERS + 1];
 
 /* ---- check/ ---------------------------------------------------------- */
 
 static void bm_check(gb_state *st, void *user)
 {
-	const struct tracker_ops *ops = ((struct micro_arg *)user)->ops;
+	const struct micro_arg *arg = user;
+	const struct tracker_ops *ops = arg->ops;
 	struct placement_saved *saved = suite_bind_main(M.placement);
 	struct tracker_state *t = calloc(1, sizeof(*t));
 	struct fault_key *keys = calloc(CHECK_KEYS, sizeof(*keys));
@@ -106,8 +111,10 @@ static void bm_check(gb_state *st, void *user)
 		goto out;
 	}
 	t->range_start = t->range_end = INVALID_KEY;
-	ops->begin(t, &inv);
-	ops->range_add(t, &inv, CHECK_RANGE_START, CHECK_RANGE_END);
+	if (arg->inflight) {
+		ops->begin(t, &inv);
+		ops->range_add(t, &inv, CHECK_RANGE_START, CHECK_RANGE_END);
+	}
 	for (unsigned i = 0; i < CHECK_KEYS; i++) {
 		/* Knuth's multiplicative hash: scattered, but the same keys
 		 * for every tracker. */
@@ -222,13 +229,20 @@ int microbench_register(struct placement *p, char *err, size_t errlen)
 		return -1;
 	M.have_world = true;
 
-	for (size_t t = 0; t <= tracker_registry_len; t++)
+	for (size_t t = 0; t <= tracker_registry_len; t++) {
 		args[t].ops = t < tracker_registry_len ? tracker_registry[t]
 						       : &nop_tracker_ops;
+		inflight_args[t] = args[t];
+		inflight_args[t].inflight = true;
+	}
 	/* Google Benchmark copies the names. */
 	for (size_t t = 0; t <= tracker_registry_len; t++) {
 		snprintf(name, sizeof(name), "check/%s", args[t].ops->name);
 		gb_register(name, bm_check, &args[t]);
+	}
+	for (size_t t = 0; t <= tracker_registry_len; t++) {
+		snprintf(name, sizeof(name), "check_inflight/%s", args[t].ops->name);
+		gb_register(name, bm_check, &inflight_args[t]);
 	}
 	for (size_t t = 0; t <= tracker_registry_len; t++) {
 		snprintf(name, sizeof(name), "path/%s", args[t].ops->name);

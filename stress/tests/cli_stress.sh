@@ -51,7 +51,8 @@ check "--help lists --placement" grep -q -- "--placement" <<<"$out"
 list=$("$bench" stress --quick --benchmark_list_tests 2>/dev/null)
 for n in stress/single/hva/threads:1 stress/multislot/gfn/threads:1 \
 	 stress/alias/union/threads:1 stress/mixed/exact/threads:1 \
-	 check/hva check/nop path/union path/nop path/rwlock shim/batch; do
+	 check/hva check/nop check_inflight/union path/union path/nop path/rwlock \
+	 shim/batch shim/single; do
 	check "benchmark $n listed" grep -qx "$n" <<<"$list"
 done
 
