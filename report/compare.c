@@ -50,6 +50,8 @@ void cmp_note(struct cmp_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (c->file_notes++ >= c->o->max_lines)
+		return;
 	va_start(ap, fmt);
 	vline(c, "note", fmt, ap);
 	va_end(ap);
@@ -142,7 +144,7 @@ static void compare_pair(struct cmp_ctx *c, const char *pa, const char *pb,
 	enum jin_kind ka, kb;
 
 	c->file = label;
-	c->file_lines = c->file_hidden = 0;
+	c->file_lines = c->file_hidden = c->file_notes = 0;
 	if (!a) {
 		cmp_bad(c, "BASE %s", err);
 		return;
@@ -189,6 +191,9 @@ static void compare_pair(struct cmp_ctx *c, const char *pa, const char *pb,
 	if (c->file_hidden)
 		fprintf(c->out, "  ...      %s: %d more changes not shown\n",
 			label, c->file_hidden);
+	if (c->file_notes > c->o->max_lines)
+		fprintf(c->out, "  ...      %s: %d more notes not shown\n",
+			label, c->file_notes - c->o->max_lines);
 out:
 	json_decref(a);
 	json_decref(b);

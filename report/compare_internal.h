@@ -16,6 +16,7 @@ struct cmp_ctx {
 	int findings;      /* regressions, in all files */
 	int file_lines;    /* findings printed for the current file */
 	int file_hidden;   /* findings over max_lines for the current file */
+	int file_notes;    /* notes for the current file (shown: max_lines) */
 	long exact_compared;
 	long timings_compared;
 };

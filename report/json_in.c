@@ -1,25 +1,121 @@
 #include "report/json_in.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const jin_kind_names[] = {
 	"unknown", "sim", "explore", "gbench", "live", "manifest", NULL,
 };
 
-json_t *jin_load(const char *path, char *err, size_t errlen)
+/* Google Benchmark writes NaN and Infinity as bare words (its aggregates of
+ * a counter that is always 0 divide by zero), which JSON does not allow and
+ * Python's reader (compare.py) silently accepts. Outside strings they are
+ * rewritten to null. Returns a new buffer (NULL: out of memory); newlines
+ * are kept, so parse errors still name the right line. */
+static char *sanitize_non_finite(const char *s, size_t n, size_t *out_len)
 {
-	json_error_t je;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	static const char *const words[] = { "-Infinity", "Infinity", "NaN", NULL };
+	char *out = malloc(n + n / 3 + 16); /* "NaN" -> "null" grows by 1/3 */
+	bool in_str = false;
+	size_t o = 0;
 
-	if (!root) {
-		if (je.line > 0)
-			snprintf(err, errlen, "%s: not valid JSON: line %d: %s",
-				 path, je.line, je.text);
-		else
-			snprintf(err, errlen, "%s: %s", path, je.text);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool replaced = false;
+
+		if (in_str) {
+			if (s[i] == '\\' && i + 1 < n)
+				out[o++] = s[i++];
+			else if (s[i] == '"')
+				in_str = false;
+			out[o++] = s[i];
+			continue;
+		}
+		in_str = s[i] == '"';
+		for (int w = 0; !in_str && words[w]; w++) {
+			size_t len = strlen(words[w]);
+
+			if (i + len <= n && memcmp(s + i, words[w], len) == 0) {
+				memcpy(out + o, "null", 4);
+				o += 4;
+				i += len - 1;
+				replaced = true;
+				break;
+			}
+		}
+		if (!replaced)
+			out[o++] = s[i];
+	}
+	*out_len = o;
+	return out;
+}
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	for (;;) {
+		if (cap - n < 65536) {
+			char *nb = realloc(buf, cap ? 2 * cap : 65536);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return NULL;
+			}
+			buf = nb;
+			cap = cap ? 2 * cap : 65536;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+
+		n += r;
+		if (r == 0)
+			break;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+json_t *jin_load_any(const char *path, char *err, size_t errlen)
+{
+	json_error_t je;
+	size_t len, clean_len = 0;
+	char *text = read_file(path, &len, err, errlen), *clean;
+	json_t *root;
+
+	if (!text)
+		return NULL;
+	clean = sanitize_non_finite(text, len, &clean_len);
+	free(text);
+	if (!clean) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	root = json_loadb(clean, clean_len, JSON_REJECT_DUPLICATES, &je);
+	free(clean);
+	if (!root)
+		snprintf(err, errlen, "%s: not valid JSON: line %d: %s", path,
+			 je.line, je.text);
+	return root;
+}
+
+json_t *jin_load(const char *path, char *err, size_t errlen)
+{
+	json_t *root = jin_load_any(path, err, errlen);
+
+	if (!root)
+		return NULL;
 	if (!json_is_object(root)) {
 		snprintf(err, errlen, "%s: not a JSON object", path);
 		json_decref(root);

@@ -21,8 +21,11 @@ enum jin_kind { JIN_UNKNOWN, JIN_SIM, JIN_EXPLORE, JIN_GBENCH, JIN_LIVE,
 
 extern const char *const jin_kind_names[];
 
-/* Loads a file; NULL with err ("PATH: line L: why") on failure. */
+/* Loads a file holding one JSON object; NULL with err ("PATH: line L:
+ * why") on failure. Bare NaN/Infinity (Google Benchmark) read as null. */
 json_t *jin_load(const char *path, char *err, size_t errlen);
+/* The same for any JSON value (an array too). */
+json_t *jin_load_any(const char *path, char *err, size_t errlen);
 
 enum jin_kind jin_kind_of(const json_t *root);
 

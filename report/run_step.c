@@ -41,16 +41,12 @@ static int parent_dir(const char *path, char *err, size_t errlen)
 static int split_json(const char *tmp, const char *dir, const char *key,
 		      char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *root = json_load_file(tmp, 0, &je), *items, *el;
+	json_t *root = jin_load_any(tmp, err, errlen), *items, *el;
 	size_t i;
 	int rc = 0;
 
-	if (!root) {
-		snprintf(err, errlen, "output is not JSON: line %d: %s", je.line,
-			 je.text);
+	if (!root)
 		return -1;
-	}
 	items = json_is_array(root) ? json_incref(root) : json_pack("[O]", root);
 	if (results_mkdirs(dir, err, errlen) < 0)
 		rc = -1;
@@ -82,15 +78,11 @@ static int split_json(const char *tmp, const char *dir, const char *key,
 static int valid_json(const char *path, enum step_kind kind, char *err,
 		      size_t errlen)
 {
-	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	json_t *root = jin_load_any(path, err, errlen);
 	int ok;
 
-	if (!root) {
-		snprintf(err, errlen, "output is not JSON: line %d: %s", je.line,
-			 je.text);
+	if (!root)
 		return -1;
-	}
 	ok = json_is_object(root) || (kind == STEP_JSON_SPLIT && json_is_array(root));
 	json_decref(root);
 	if (!ok)
