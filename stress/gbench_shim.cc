@@ -15,10 +15,12 @@
 
 namespace benchmark {
 // Defined and exported by libbenchmark 1.7.1 (BM_DEFINE_string), not
-// declared in its public header. gb_count_matching() clears it for the
-// dry run so that the user's --benchmark_out file is not truncated by a
-// run that turns out to select nothing.
+// declared in its public header. gb_count_matching() clears the first for
+// the dry run so that the user's --benchmark_out file is not truncated by a
+// run that turns out to select nothing; gb_run() reads the second to know
+// when the file is JSON (see JsonNullReporter).
 extern std::string FLAGS_benchmark_out;
+extern std::string FLAGS_benchmark_out_format;
 } // namespace benchmark
 
 namespace {
@@ -89,6 +91,64 @@ private:
 	size_t total_;
 	size_t done_ = 0;
 	std::chrono::steady_clock::time_point start_;
+};
+
+// Google Benchmark's JSON writer prints a non-finite double as NaN or
+// Infinity, which is not JSON. With repetitions it does so for every
+// counter that is 0 in each repetition (the _cv aggregate is 0/0), and
+// fn == 0 is exactly what a safe tracker reports. This reporter buffers the
+// JSON reporter's output and writes those values as null.
+class JsonNullReporter : public benchmark::BenchmarkReporter {
+public:
+	JsonNullReporter()
+	{
+		inner_.SetOutputStream(&buf_);
+		inner_.SetErrorStream(&buf_);
+	}
+	bool ReportContext(const Context &c) override
+	{
+		return inner_.ReportContext(c);
+	}
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		inner_.ReportRuns(runs);
+	}
+	void Finalize() override
+	{
+		inner_.Finalize();
+		GetOutputStream() << NullNonFinite(buf_.str());
+		GetOutputStream().flush();
+	}
+
+private:
+	// Values only: in Google Benchmark's JSON a value follows ": ".
+	static std::string NullNonFinite(const std::string &in)
+	{
+		static const char *const bad[] = {": -NaN", ": NaN", ": -Infinity",
+						  ": Infinity"};
+		std::string out;
+
+		out.reserve(in.size());
+		for (size_t i = 0; i < in.size();) {
+			size_t len = 0;
+
+			for (const char *b : bad)
+				if (in.compare(i, std::strlen(b), b) == 0) {
+					len = std::strlen(b);
+					break;
+				}
+			if (len) {
+				out += ": null";
+				i += len;
+			} else {
+				out += in[i++];
+			}
+		}
+		return out;
+	}
+
+	benchmark::JSONReporter inner_;
+	std::ostringstream buf_;
 };
 
 } // namespace
@@ -184,11 +244,21 @@ size_t gb_count_matching(char *msg, size_t len)
 
 size_t gb_run(bool progress)
 {
-	if (!progress)
-		return benchmark::RunSpecifiedBenchmarks();
-	ProgressReporter rep(benchmark::CreateDefaultDisplayReporter(),
-			     gb_count_matching(nullptr, 0));
-	return benchmark::RunSpecifiedBenchmarks(&rep);
+	std::unique_ptr<JsonNullReporter> file;
+	std::unique_ptr<benchmark::BenchmarkReporter> display;
+
+	// A file reporter may only be given with --benchmark_out (else
+	// Google Benchmark exits); other formats keep its own reporter.
+	if (!benchmark::FLAGS_benchmark_out.empty() &&
+	    benchmark::FLAGS_benchmark_out_format == "json")
+		file.reset(new JsonNullReporter());
+	if (progress)
+		display.reset(new ProgressReporter(
+			benchmark::CreateDefaultDisplayReporter(),
+			gb_count_matching(nullptr, 0)));
+	else
+		display.reset(benchmark::CreateDefaultDisplayReporter());
+	return benchmark::RunSpecifiedBenchmarks(display.get(), file.get());
 }
 
 void gb_shutdown(void) { benchmark::Shutdown(); }

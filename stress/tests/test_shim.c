@@ -30,6 +30,7 @@ static void bm_counter(gb_state *st, void *user)
 	gb_do_not_optimize_u64(acc);
 	s->iterations = gb_iterations(st);
 	gb_set_counter(st, "answer", 42.0, GB_COUNTER_DEFAULT);
+	gb_set_counter(st, "zero", 0.0, GB_COUNTER_DEFAULT);
 	gb_set_counter(st, "per_iter", 1.0, GB_COUNTER_ITER_INVARIANT | GB_COUNTER_AVG_ITERATIONS);
 	gb_set_label(st, "shim-label");
 }
@@ -86,8 +87,9 @@ int main(void)
 	snprintf(out_flag, sizeof(out_flag), "--benchmark_out=%s", out_path);
 	char *argv[] = { "test_shim", "--benchmark_filter=^t/",
 			 "--benchmark_min_time=0.001", out_flag,
-			 "--benchmark_out_format=json", "--not_ours", NULL };
-	int argc = 6;
+			 "--benchmark_out_format=json", "--benchmark_repetitions=2",
+			 "--not_ours", NULL };
+	int argc = 7;
 
 	gb_initialize(&argc, argv);
 	CHECK(argc == 2 && strcmp(argv[1], "--not_ours") == 0,
@@ -138,6 +140,11 @@ int main(void)
 		CHECK(strstr(json, "\"shim_test_key\": \"shim_test_value\"") != NULL,
 		      "custom context missing");
 		CHECK(strstr(json, "other/never") == NULL, "filtered benchmark ran");
+		/* The _cv of a counter that is 0 in every repetition is 0/0:
+		 * written as null, since NaN is not JSON. */
+		CHECK(strstr(json, "NaN") == NULL && strstr(json, "Infinity") == NULL,
+		      "non-finite value in the JSON file");
+		CHECK(strstr(json, "\"zero\": null") != NULL, "zero counter's cv not null");
 	}
 
 	/* A filter that selects nothing: 0, with Google Benchmark's reason. */
