@@ -12,6 +12,7 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border rgb '#333333'
 set logscale y
 set yrange [0.8:*]
+set format y '%.0f'
 set xtics rotate by -45 scale 0
 set key top right box opaque
 plot for [i=2:ntrackers+1] f using i:xtic(1) lc rgb tr_color(i-1) \
