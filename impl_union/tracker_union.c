@@ -20,4 +20,5 @@ const struct tracker_ops union_tracker_ops = {
 	.range_add = union_range_add,
 	.end = gfn_keyed_end,
 	.retry = gfn_keyed_retry,
+	.retry_unsafe = gfn_keyed_retry_unsafe,
 };

@@ -92,7 +92,7 @@ int live_predict(const struct live_params *p, const struct live_timing *t,
 	for (int i = 0; i < 2; i++) {
 		const struct tracker_ops *ops = tracker_find(names[i]);
 		struct live_model_tracker *t = &out->tracker[i];
-		struct actor_stats a, c;
+		struct actor_stats a = { 0 }, c = { 0 };
 
 		if (!ops) {
 			snprintf(err, len, "model: no tracker named '%s'", names[i]);

@@ -126,8 +126,8 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			a->has_fault = true;
 		}
 		stats->attempts++;
-		a->seq_snapshot = READ_ONCE(vm->st->tracker.seq);
-		smp_rmb(); /* pairs with the smp_wmb in tracker_end_common() */
+		/* Pairs with the release in tracker_end_common(). */
+		a->seq_snapshot = smp_load_acquire(vm->st->tracker.seq);
 		info->what = "read seq";
 		if (env->early_check)
 			a->pc = VCPU_PRECHECK1;
@@ -142,8 +142,9 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		info->what = resolved ? "pre-check after resolve"
 				      : "pre-check before resolve";
 		info->checked = true;
-		info->verdict = vm->ops->retry(&vm->st->tracker, &key,
-					       a->seq_snapshot);
+		info->verdict = (vm->ops->retry_unsafe ? vm->ops->retry_unsafe
+						       : vm->ops->retry)(
+			&vm->st->tracker, &key, a->seq_snapshot);
 		info->truly_stale = truly_stale(vm, a, resolved);
 		oracle_classify(stats, info->verdict, info->truly_stale, false);
 		if (info->verdict != RETRY_NONE) {

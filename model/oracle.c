@@ -20,6 +20,7 @@ int oracle_begin(struct oracle_state *o, uint32_t handle,
 		}
 		WRITE_ONCE(e->n_ranges, n);
 		WRITE_ONCE(e->handle, handle);
+		WRITE_ONCE(o->n_inflight, o->n_inflight + 1);
 		return 0;
 	}
 	return -1;
@@ -31,6 +32,7 @@ void oracle_end(struct oracle_state *o, uint32_t handle)
 		struct oracle_inval *e = &o->inflight[i];
 
 		if (e->handle == handle) {
+			WRITE_ONCE(o->n_inflight, o->n_inflight - 1);
 			WRITE_ONCE(e->handle, 0);
 			/* Cleared so that equal histories give equal states
 			 * (the explorer compares states bytewise). */
@@ -45,6 +47,8 @@ void oracle_end(struct oracle_state *o, uint32_t handle)
 
 bool oracle_covered(const struct oracle_state *o, uint64_t page)
 {
+	if (!READ_ONCE(o->n_inflight))
+		return false;
 	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++) {
 		const struct oracle_inval *e = &o->inflight[i];
 

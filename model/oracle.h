@@ -29,6 +29,7 @@ struct oracle_inval {
 };
 
 struct oracle_state {
+	uint32_t n_inflight; /* lets the common case (nothing) skip the scan */
 	struct oracle_inval inflight[ORACLE_MAX_INFLIGHT];
 };
 

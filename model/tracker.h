@@ -110,6 +110,12 @@ struct tracker_ops {
 	enum retry_verdict (*retry)(struct tracker_state *t,
 				    const struct fault_key *key,
 				    uint64_t seq_snapshot);
+	/* OPTIONAL. No lock: the lock-free pre-check. Absent: retry is used.
+	 * KVM's mmu_invalidate_retry_gfn_unsafe() is the locked check minus
+	 * its WARN (an INVALID range there is a legal race, not a bug). */
+	enum retry_verdict (*retry_unsafe)(struct tracker_state *t,
+					   const struct fault_key *key,
+					   uint64_t seq_snapshot);
 };
 
 /* Shared building blocks: the parts the kernel-faithful trackers have in
@@ -135,5 +141,8 @@ void gfn_keyed_end(struct tracker_state *t, const struct inval_ctx *inv);
 enum retry_verdict gfn_keyed_retry(struct tracker_state *t,
 				   const struct fault_key *key,
 				   uint64_t seq_snapshot);
+enum retry_verdict gfn_keyed_retry_unsafe(struct tracker_state *t,
+					  const struct fault_key *key,
+					  uint64_t seq_snapshot);
 
 #endif

@@ -8,11 +8,10 @@ void tracker_warn(struct tracker_state *t, enum tracker_warning w)
 void tracker_end_common(struct tracker_state *t)
 {
 	/* The sequence bump must be visible before in_progress drops, or a
-	 * fault could see neither (KVM pairs this smp_wmb with the smp_rmb
-	 * after reading mmu_invalidate_seq). */
+	 * lock-free check could see neither (KVM: smp_wmb here, paired with
+	 * the smp_rmb after the fault reads mmu_invalidate_seq). */
 	WRITE_ONCE(t->seq, t->seq + 1);
-	smp_wmb();
-	WRITE_ONCE(t->in_progress, t->in_progress - 1);
+	smp_store_release(t->in_progress, t->in_progress - 1);
 }
 
 enum retry_verdict tracker_check_seq(struct tracker_state *t,
@@ -74,5 +73,16 @@ enum retry_verdict gfn_keyed_retry(struct tracker_state *t,
 		if (tracker_key_in_range(t, key->gfn))
 			return RETRY_RANGE;
 	}
+	return tracker_check_seq(t, seq_snapshot);
+}
+
+enum retry_verdict gfn_keyed_retry_unsafe(struct tracker_state *t,
+					  const struct fault_key *key,
+					  uint64_t seq_snapshot)
+{
+	/* Between begin and the first range_add the range is INVALID (all
+	 * ones): no gfn is inside it, so only the sequence can say retry. */
+	if (tracker_key_in_range(t, key->gfn))
+		return RETRY_RANGE;
 	return tracker_check_seq(t, seq_snapshot);
 }
