@@ -109,7 +109,7 @@ static void sleep_ms(long ms)
 void child_run(const struct child_spec *spec, struct child_result *res,
 	       char *err, size_t errlen)
 {
-	double start = now_s(), kill_at = 0;
+	double start = now_s(), kill_at = 0, last_tick = start;
 	int pipefd[2], st = 0, e = 0;
 	pid_t pid, parent;
 
@@ -173,6 +173,10 @@ void child_run(const struct child_spec *spec, struct child_result *res,
 			} else if (t > kill_at) {
 				kill(-pid, SIGKILL);
 			}
+		}
+		if (spec->tick && t - last_tick >= 1.0 && !kill_at) {
+			last_tick = t;
+			spec->tick(spec->tick_arg, t - start);
 		}
 		sleep_ms(kill_at ? 5 : 10);
 	}

@@ -157,7 +157,8 @@ static int draw(const char *run_dir, const struct derive_info *info,
 	snprintf(logpath, sizeof(logpath), "%s/%s/gnuplot-%s.log", run_dir,
 		 LAYOUT_LOGS, p->id);
 	char *argv[] = { "gnuplot", "-e", cmd, NULL };
-	struct child_spec spec = { argv, NULL, logpath, GNUPLOT_TIMEOUT_S };
+	struct child_spec spec = { .argv = argv, .stderr_path = logpath,
+				   .timeout_s = GNUPLOT_TIMEOUT_S };
 
 	if (used >= sizeof(cmd)) {
 		fprintf(log, "  (%s) %s: internal: gnuplot command too long\n",

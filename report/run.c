@@ -125,12 +125,21 @@ static int run_steps(const struct run_plan *plan, struct run_state *st,
 		const struct run_step *s = &plan->steps[i];
 		struct step_report *r = &st->reports[i];
 
-		fprintf(progress, "[%2zu/%zu] %-28s ", i + 1, plan->n, s->label);
+		char prefix[160];
+		bool tty = isatty(fileno(progress));
+		struct step_progress sp = { tty ? progress : NULL, prefix };
+
+		snprintf(prefix, sizeof(prefix), "[%2zu/%zu] %-28s ", i + 1,
+			 plan->n, s->label);
+		fputs(prefix, progress);
 		fflush(progress);
-		run_step_exec(st->dir, s, r);
+		run_step_exec(st->dir, s, &sp, r);
 		if (r->outcome == STEP_INTERRUPTED)
 			return -1;
 		st->done = i + 1;
+		/* On a terminal the line may have been redrawn: draw it anew. */
+		if (tty)
+			fprintf(progress, "\r\033[K%s", prefix);
 		fprintf(progress, "%-8s %6.1f s%s%s\n",
 			step_outcome_names[r->outcome], r->child.seconds,
 			r->detail[0] ? "  " : "", r->detail);

@@ -90,8 +90,39 @@ static int valid_json(const char *path, enum step_kind kind, char *err,
 	return ok ? 0 : -1;
 }
 
+struct tick_ctx {
+	const struct step_progress *p;
+	const char *log;
+};
+
+/* Last non-empty line of the child's log, e.g. stress's "[45/69 30.1s]
+ * check/hva", so a long step shows where it is. */
+static void tick(void *arg, double elapsed)
+{
+	const struct tick_ctx *t = arg;
+	char buf[256] = "", *line;
+	FILE *f = fopen(t->log, "r");
+	size_t n = 0;
+
+	if (f) {
+		if (fseek(f, -(long)(sizeof(buf) - 1), SEEK_END) < 0)
+			rewind(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	line = strrchr(buf, '\n');
+	line = line ? line + 1 : buf;
+	line += strspn(line, "\r");
+	fprintf(t->p->live, "\r\033[K%s%5.0f s  %.60s", t->p->prefix, elapsed,
+		line);
+	fflush(t->p->live);
+}
+
 void run_step_exec(const char *run_dir, const struct run_step *s,
-		   struct step_report *r)
+		   const struct step_progress *p, struct step_report *r)
 {
 	char final[PATHLEN], tmp[PATHLEN], logp[PATHLEN + 128], outp[PATHLEN + 128];
 	char name[128], outopt[PATHLEN + 32], err[512], rel_log[160];
@@ -125,8 +156,14 @@ void run_step_exec(const char *run_dir, const struct run_step *s,
 		argv[n++] = "--benchmark_out_format=json";
 	}
 	argv[n] = NULL;
+	struct tick_ctx tc = { p, logp };
 	struct child_spec spec = {
-		argv, s->kind == STEP_GBENCH_OUT ? outp : tmp, logp, s->timeout_s,
+		.argv = argv,
+		.stdout_path = s->kind == STEP_GBENCH_OUT ? outp : tmp,
+		.stderr_path = logp,
+		.timeout_s = s->timeout_s,
+		.tick = p && p->live ? tick : NULL,
+		.tick_arg = &tc,
 	};
 
 	child_run(&spec, &r->child, err, sizeof(err));

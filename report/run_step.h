@@ -24,7 +24,15 @@ struct step_report {
 	char detail[1024]; /* why it failed, for the progress line */
 };
 
+/* `live`: a terminal to redraw `prefix` on once a second with the elapsed
+ * time and the last line of the child's log; NULL for none (a CI log gets
+ * one line per step, no redraws). */
+struct step_progress {
+	FILE *live;
+	const char *prefix;
+};
+
 void run_step_exec(const char *run_dir, const struct run_step *s,
-		   struct step_report *r);
+		   const struct step_progress *p, struct step_report *r);
 
 #endif

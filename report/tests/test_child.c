@@ -21,7 +21,8 @@ int main(void)
 
 	char *sh[] = { "/bin/sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3",
 		       NULL };
-	struct child_spec s1 = { sh, out, errp, 0 };
+	struct child_spec s1 = { .argv = sh, .stdout_path = out,
+				 .stderr_path = errp };
 
 	child_run(&s1, &r, err, sizeof(err));
 	CHECK_INT(r.outcome, CHILD_EXITED);
@@ -39,14 +40,14 @@ int main(void)
 	}
 
 	char *missing[] = { "/nonexistent/program", NULL };
-	struct child_spec s2 = { missing, NULL, NULL, 0 };
+	struct child_spec s2 = { .argv = missing };
 
 	child_run(&s2, &r, err, sizeof(err));
 	CHECK_INT(r.outcome, CHILD_NOT_STARTED);
 	CHECK(strstr(err, "/nonexistent/program") != NULL);
 
 	char *sleeper[] = { "/bin/sleep", "30", NULL };
-	struct child_spec s3 = { sleeper, NULL, NULL, 0.2 };
+	struct child_spec s3 = { .argv = sleeper, .timeout_s = 0.2 };
 
 	child_run(&s3, &r, err, sizeof(err));
 	CHECK_INT(r.outcome, CHILD_TIMED_OUT);
@@ -62,7 +63,7 @@ int main(void)
 		kill(me, SIGINT);
 		_exit(0);
 	}
-	struct child_spec s4 = { sleeper, NULL, NULL, 0 };
+	struct child_spec s4 = { .argv = sleeper };
 
 	child_run(&s4, &r, err, sizeof(err));
 	waitpid(helper, NULL, 0);
