@@ -11,7 +11,7 @@
 
 static const char *fixture;
 static char scratch[4096], newdir[4200];
-static const char *out_text, *err_text;
+static char *out_text, *err_text;
 
 static int run_compare(const char *base, const char *new_path)
 {
@@ -21,6 +21,8 @@ static int run_compare(const char *base, const char *new_path)
 
 	compare_defaults(&o);
 	rc = compare_run(base, new_path, &o, out, err);
+	free(out_text);
+	free(err_text);
 	out_text = strdup(slurp(out));
 	err_text = strdup(slurp(err));
 	fclose(out);
@@ -245,5 +247,7 @@ int main(int argc, char **argv)
 	test_stress_safety();
 	test_unstable_base();
 	test_bad_input();
+	free(out_text);
+	free(err_text);
 	return check_summary("compare");
 }
