@@ -8,6 +8,7 @@
 PARENT_RANGE_ADD(union)
 PARENT_END(union)
 PARENT_RETRY(union)
+PARENT_RETRY_UNSAFE(union)
 
 static void keeping_begin(struct tracker_state *t, const struct inval_ctx *inv)
 {
@@ -23,4 +24,5 @@ const struct tracker_ops mutant_begin_keeps_stale_range_ops = {
 	.range_add = parent_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
+	.retry_unsafe = parent_retry_unsafe,
 };

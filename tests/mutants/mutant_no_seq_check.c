@@ -17,6 +17,15 @@ static enum retry_verdict no_seq_retry(struct tracker_state *t,
 	return union_tracker_ops.retry(t, key, READ_ONCE(t->seq));
 }
 
+/* The same mutation in union's lock-free pre-check. */
+static enum retry_verdict no_seq_retry_unsafe(struct tracker_state *t,
+					      const struct fault_key *key,
+					      uint64_t seq_snapshot)
+{
+	(void)seq_snapshot;
+	return union_tracker_ops.retry_unsafe(t, key, READ_ONCE(t->seq));
+}
+
 const struct tracker_ops mutant_no_seq_check_ops = {
 	.name = "no_seq_check",
 	.description = "mutant of union: the check never compares the sequence number",
@@ -24,4 +33,5 @@ const struct tracker_ops mutant_no_seq_check_ops = {
 	.range_add = parent_range_add,
 	.end = parent_end,
 	.retry = no_seq_retry,
+	.retry_unsafe = no_seq_retry_unsafe,
 };

@@ -6,6 +6,7 @@
 PARENT_BEGIN(union)
 PARENT_END(union)
 PARENT_RETRY(union)
+PARENT_RETRY_UNSAFE(union)
 
 static void narrowed_range_add(struct tracker_state *t,
 			       const struct inval_ctx *inv, uint64_t start,
@@ -21,4 +22,5 @@ const struct tracker_ops mutant_range_end_narrowed_ops = {
 	.range_add = narrowed_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
+	.retry_unsafe = parent_retry_unsafe,
 };

@@ -10,6 +10,7 @@
 PARENT_BEGIN(union)
 PARENT_RANGE_ADD(union)
 PARENT_RETRY(union)
+PARENT_RETRY_UNSAFE(union)
 
 static void clearing_end(struct tracker_state *t, const struct inval_ctx *inv)
 {
@@ -26,4 +27,5 @@ const struct tracker_ops mutant_union_end_clears_range_ops = {
 	.range_add = parent_range_add,
 	.end = clearing_end,
 	.retry = parent_retry,
+	.retry_unsafe = parent_retry_unsafe,
 };

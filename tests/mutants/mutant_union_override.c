@@ -6,6 +6,7 @@
 PARENT_BEGIN(union)
 PARENT_END(union)
 PARENT_RETRY(union)
+PARENT_RETRY_UNSAFE(union)
 
 static void override_range_add(struct tracker_state *t,
 			       const struct inval_ctx *inv, uint64_t start,
@@ -25,4 +26,5 @@ const struct tracker_ops mutant_union_override_ops = {
 	.range_add = override_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
+	.retry_unsafe = parent_retry_unsafe,
 };

@@ -23,4 +23,8 @@ struct mutant {
 extern const struct mutant mutants[];
 extern const unsigned n_mutants;
 
+/* The parents again, unmutated (controls.c): must never be caught. */
+extern const struct mutant controls[];
+extern const unsigned n_controls;
+
 #endif

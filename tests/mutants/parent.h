@@ -36,4 +36,19 @@ extern const struct tracker_ops union_tracker_ops;
 		return parent##_tracker_ops.retry(t, key, seq_snapshot);    \
 	}
 
+/* The optional lock-free pre-check: the parent's own when it has one, else
+ * its locked check, exactly what the engines would call for the parent. A
+ * mutant that changes `retry` leaves retry_unsafe unset instead, so its
+ * mutated check runs in both places. */
+#define PARENT_RETRY_UNSAFE(parent)                                         \
+	static enum retry_verdict parent_retry_unsafe(                      \
+		struct tracker_state *t, const struct fault_key *key,       \
+		uint64_t seq_snapshot)                                      \
+	{                                                                   \
+		if (parent##_tracker_ops.retry_unsafe)                      \
+			return parent##_tracker_ops.retry_unsafe(t, key,    \
+								 seq_snapshot); \
+		return parent##_tracker_ops.retry(t, key, seq_snapshot);    \
+	}
+
 #endif

@@ -31,7 +31,8 @@ struct counter {
 static const struct counter counters[] = {
 	STAT(fp_range), STAT(fp_seq), STAT(attempts), STAT(faults),
 	STAT(retries), STAT(retries_range), STAT(retries_seq),
-	STAT(retries_early), STAT(tp), STAT(fn), STAT(fn_stale_page), RES(stale_sptes),
+	STAT(retries_early), STAT(tp), STAT(tp_early), STAT(fp_range_early),
+	STAT(fp_seq_early), STAT(fn), STAT(fn_stale_page), RES(stale_sptes),
 	RES(stale_sptes_at_end), RES(warnings_total), STAT(invalidations),
 	STAT(invalidations_untracked), STAT(steps),
 };

@@ -6,7 +6,7 @@
  * mutant survives both engines, when a parent is itself flagged (a kill
  * would then prove nothing), when a mutant said to be only wasteful turns
  * out unsafe (its comment would be wrong), or when a mutant is registered
- * for users. */
+ * for users, or when a control (a parent with no mutation) is caught. */
 #include <stdio.h>
 #include <string.h>
 
@@ -80,6 +80,24 @@ int main(void)
 				m->ops->name);
 		}
 	}
+	unsigned controls_caught = 0;
+
+	for (unsigned i = 0; i < n_controls; i++) {
+		struct kill_evidence sim, ex;
+
+		if (sim_check_mutant(&controls[i], &sim) < 0 ||
+		    explore_check_mutant(&controls[i], &ex) < 0)
+			return 1;
+		if (sim.caught || ex.caught) {
+			controls_caught++;
+			fprintf(stderr, "FAILED: control %s (no mutation) was caught, "
+				"so kills prove nothing: %s %s\n",
+				controls[i].ops->name, sim.how, ex.how);
+		}
+	}
+	failures += controls_caught;
+	printf("controls: %u parents with no mutation, %u caught (must be 0)\n",
+	       n_controls, controls_caught);
 	printf("mutants: %u of %u killed (%u%%)\n", killed, n_mutants,
 	       n_mutants ? 100 * killed / n_mutants : 0);
 	return failures ? 1 : 0;

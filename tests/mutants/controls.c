@@ -1,0 +1,59 @@
+/* Controls: "mutants" with no mutation, every hook delegated to the parent.
+ * The test requires them NOT to be caught, which shows that a kill comes
+ * from the mutation and not from the checks themselves (a flagging rule
+ * that fires on every tracker, or counters that differ between two runs
+ * of one seed would kill everything and prove nothing). */
+#include "tests/mutants/mutants.h"
+#include "tests/mutants/parent.h"
+
+#define CONTROL(parent)                                                     \
+	static void parent##_begin(struct tracker_state *t,                 \
+				   const struct inval_ctx *inv)             \
+	{                                                                   \
+		parent##_tracker_ops.begin(t, inv);                         \
+	}                                                                   \
+	static void parent##_range_add(struct tracker_state *t,             \
+				       const struct inval_ctx *inv,         \
+				       uint64_t start, uint64_t end)        \
+	{                                                                   \
+		parent##_tracker_ops.range_add(t, inv, start, end);         \
+	}                                                                   \
+	static void parent##_end(struct tracker_state *t,                   \
+				 const struct inval_ctx *inv)               \
+	{                                                                   \
+		parent##_tracker_ops.end(t, inv);                           \
+	}                                                                   \
+	static enum retry_verdict parent##_retry(struct tracker_state *t,   \
+						 const struct fault_key *k, \
+						 uint64_t seq)              \
+	{                                                                   \
+		return parent##_tracker_ops.retry(t, k, seq);               \
+	}                                                                   \
+	static enum retry_verdict parent##_retry_unsafe(                    \
+		struct tracker_state *t, const struct fault_key *k,         \
+		uint64_t seq)                                               \
+	{                                                                   \
+		return parent##_tracker_ops.retry_unsafe                    \
+			? parent##_tracker_ops.retry_unsafe(t, k, seq)      \
+			: parent##_tracker_ops.retry(t, k, seq);            \
+	}                                                                   \
+	static const struct tracker_ops control_##parent##_ops = {          \
+		.name = "control_" #parent,                                 \
+		.description = "control: " #parent " with every hook delegated", \
+		.begin = parent##_begin,                                    \
+		.range_add = parent##_range_add,                            \
+		.end = parent##_end,                                        \
+		.retry = parent##_retry,                                    \
+		.retry_unsafe = parent##_retry_unsafe,                      \
+	};
+
+CONTROL(hva)
+CONTROL(union)
+
+/* WASTEFUL: the strictest check, any counter difference would flag them. */
+const struct mutant controls[] = {
+	{ &control_hva_ops, "hva", WASTEFUL },
+	{ &control_union_ops, "union", WASTEFUL },
+};
+
+const unsigned n_controls = sizeof(controls) / sizeof(controls[0]);
