@@ -57,9 +57,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int redirect(const char *path, int target)
+static int redirect(const char *path, int target, bool append)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		      (append ? O_APPEND : O_TRUNC), 0644);
 
 	if (fd < 0)
 		return -1;
@@ -84,8 +85,8 @@ static void exec_child(const struct child_spec *spec, int err_pipe,
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	if ((spec->stdout_path && redirect(spec->stdout_path, 1) < 0) ||
-	    (spec->stderr_path && redirect(spec->stderr_path, 2) < 0)) {
+	if ((spec->stdout_path && redirect(spec->stdout_path, 1, spec->append) < 0) ||
+	    (spec->stderr_path && redirect(spec->stderr_path, 2, spec->append) < 0)) {
 		e = errno;
 		(void)!write(err_pipe, &e, sizeof(e));
 		_exit(127);

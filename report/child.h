@@ -32,6 +32,7 @@ struct child_spec {
 	const char *stdout_path; /* NULL: inherit */
 	const char *stderr_path; /* NULL: inherit */
 	double timeout_s;        /* 0: none */
+	bool append;             /* append to the files instead of truncating */
 	/* Called about once a second while the child runs (progress). */
 	void (*tick)(void *arg, double elapsed_s);
 	void *tick_arg;

@@ -42,6 +42,26 @@ static void iso_time(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* "model name" of /proc/cpuinfo; "" where there is none (not x86). */
+static void cpu_model(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	out[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && colon) {
+			snprintf(out, len, "%s", colon + 2);
+			out[strcspn(out, "\n")] = '\0';
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
 /* What ran, how, and how each step ended. `bench compare` reads only
  * "suite" from it (a quick run is not comparable with a full one). */
 static void write_manifest(const struct run_options *o,
@@ -72,6 +92,8 @@ static void write_manifest(const struct run_options *o,
 		json_string(&j, "machine", u.machine);
 	}
 	json_u64(&j, "online_cpus", (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
+	cpu_model(host, sizeof(host));
+	json_string(&j, "cpu_model", host);
 	json_begin_array(&j, "argv");
 	for (int i = 0; i < o->argc; i++)
 		json_string(&j, NULL, o->argv[i]);
@@ -189,7 +211,9 @@ int run_suite(const struct run_options *o, const struct run_plan *plan,
 		st.failed++;
 	} else if (o->plots) {
 		plot_failed = plot_all(st.dir, &info, progress);
-		if (plot_failed)
+		/* No gnuplot (-1) is a missing tool, not a broken result: the
+		 * CSVs are there and `bench plot` draws them later. */
+		if (plot_failed > 0)
 			st.failed++;
 	}
 	if (child_stop_signal()) {

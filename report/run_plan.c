@@ -121,6 +121,50 @@ static int sim_steps(const struct plan_options *o, struct run_plan *p)
 	return 0;
 }
 
+/* Repetitions are separate processes, merged afterwards, rather than
+ * --benchmark_repetitions: Google Benchmark 1.7.1 aborts in ComputeStats
+ * when a batched benchmark's repetitions ran different iteration counts
+ * (seen here: "Check `(run_iterations) == (run.iterations)' failed"), and
+ * a fresh process per repetition also samples what varies between runs. */
+#define STRESS_PARTS ".parts/stress-"
+
+static int stress_steps(const struct plan_options *o, struct run_plan *p)
+{
+	uint64_t n = o->repetitions ? o->repetitions : 1;
+	struct run_step *s;
+
+	for (uint64_t i = 1; i <= n; i++) {
+		if (!(s = add(p, "stress", STEP_GBENCH_OUT, STRESS_TIMEOUT_S)))
+			return -1;
+		if (n > 1)
+			snprintf(s->label, sizeof(s->label), "stress%s %" PRIu64
+				 "/%" PRIu64, o->quick ? " --quick" : "", i, n);
+		else
+			snprintf(s->label, sizeof(s->label), "stress%s",
+				 o->quick ? " --quick" : "");
+		snprintf(s->log, sizeof(s->log), "stress%s",
+			 o->quick ? " --quick" : "");
+		s->log_append = i > 1;
+		if (n > 1)
+			snprintf(s->out_rel, sizeof(s->out_rel), "%s%" PRIu64 ".json",
+				 STRESS_PARTS, i);
+		else
+			snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_STRESS);
+		if (o->quick)
+			arg(s, "--quick");
+	}
+	if (n > 1) {
+		if (!(s = add(p, "stress", STEP_GBENCH_MERGE, 0)))
+			return -1;
+		snprintf(s->label, sizeof(s->label), "merge stress repetitions");
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_STRESS);
+		snprintf(s->parts_prefix, sizeof(s->parts_prefix), "%s",
+			 STRESS_PARTS);
+		s->n_parts = (int)n;
+	}
+	return 0;
+}
+
 int plan_build(const struct plan_options *o, struct run_plan *p)
 {
 	struct run_step *s;
@@ -140,17 +184,10 @@ int plan_build(const struct plan_options *o, struct run_plan *p)
 		arg(s, "--json");
 	}
 
-	if (!o->available("stress")) {
+	if (!o->available("stress"))
 		skip(p, "stress", "threaded stress benchmarks, plot (c)");
-	} else if ((s = add(p, "stress", STEP_GBENCH_OUT, STRESS_TIMEOUT_S))) {
-		snprintf(s->label, sizeof(s->label), "stress%s",
-			 o->quick ? " --quick" : "");
-		snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_STRESS);
-		if (o->quick)
-			arg(s, "--quick");
-		if (o->repetitions > 1)
-			arg(s, "--benchmark_repetitions=%" PRIu64, o->repetitions);
-	}
+	else if (stress_steps(o, p) < 0)
+		return -1;
 
 	/* The live check needs /dev/kvm and root: where it cannot run, the
 	 * run is still complete. It measures this host, so the quick (CI)
@@ -182,6 +219,11 @@ void plan_print(const struct run_plan *p, FILE *out)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct run_step *s = &p->steps[i];
 
+		if (s->kind == STEP_GBENCH_MERGE) {
+			fprintf(out, "  (merge %s1..%d.json into %s)\n",
+				s->parts_prefix, s->n_parts, s->out_rel);
+			continue;
+		}
 		fprintf(out, "  bench %s", s->command);
 		for (int a = 0; a < s->n_args; a++)
 			fprintf(out, " %s", s->args[a]);

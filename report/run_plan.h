@@ -16,15 +16,23 @@ enum step_kind {
 	STEP_GBENCH_OUT,  /* Google Benchmark: --benchmark_out=FILE */
 	STEP_JSON_SPLIT,  /* stdout is an array of objects (or one object):
 			   * each goes to DIR/<value of split_key>.json */
+	STEP_GBENCH_MERGE, /* no child: the parts_prefix<i>.json of earlier
+			    * steps become one Google Benchmark JSON with
+			    * repetitions 0..n_parts-1 */
 };
 
 struct run_step {
-	char label[96];     /* for progress lines and the log file name */
+	char label[96];     /* for progress lines */
+	char log[96];       /* log file name stem ("" : from the label); the
+			     * repetitions of one step share one log */
+	bool log_append;
 	const char *command;           /* bench subcommand */
 	char *args[STEP_MAX_ARGS + 1]; /* after the subcommand; owned */
 	int n_args;
 	char out_rel[256];  /* file (or folder, STEP_JSON_SPLIT) in the run */
 	const char *split_key;
+	char parts_prefix[128]; /* STEP_GBENCH_MERGE */
+	int n_parts;
 	enum step_kind kind;
 	double timeout_s;
 	bool optional;      /* failing is a note, not a failed run */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "report/atomic_file.h"
+#include "report/gbench_merge.h"
 #include "report/json_in.h"
 #include "report/layout.h"
 #include "report/results_dir.h"
@@ -121,6 +122,40 @@ static void tick(void *arg, double elapsed)
 	fflush(t->p->live);
 }
 
+/* No child: the earlier steps' parts become s->out_rel; the parts go. */
+static void merge_step(const char *run_dir, const struct run_step *s,
+		       struct step_report *r)
+{
+	char paths[64][PATHLEN], out[PATHLEN], err[512];
+	const char *parts[64];
+	int n = 0;
+
+	for (int i = 1; i <= s->n_parts && n < 64; i++) {
+		snprintf(paths[n], sizeof(paths[n]), "%s/%s%d.json", run_dir,
+			 s->parts_prefix, i);
+		/* A failed repetition already failed the run; merge the rest
+		 * so its results can still be looked at. */
+		if (access(paths[n], F_OK) == 0) {
+			parts[n] = paths[n];
+			n++;
+		}
+	}
+	snprintf(out, sizeof(out), "%s/%s", run_dir, s->out_rel);
+	r->outcome = STEP_OK;
+	if (gbench_merge(parts, n, out, err, sizeof(err)) < 0) {
+		r->outcome = STEP_FAILED;
+		snprintf(r->detail, sizeof(r->detail), "%s", err);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		unlink(parts[i]);
+	/* The parts' folder is removed when empty; if not, rmdir fails,
+	 * which is what we want. */
+	snprintf(out, sizeof(out), "%s/%s", run_dir, s->parts_prefix);
+	*strrchr(out, '/') = '\0';
+	rmdir(out);
+}
+
 void run_step_exec(const char *run_dir, const struct run_step *s,
 		   const struct step_progress *p, struct step_report *r)
 {
@@ -130,8 +165,12 @@ void run_step_exec(const char *run_dir, const struct run_step *s,
 	int n = 0;
 
 	memset(r, 0, sizeof(*r));
+	if (s->kind == STEP_GBENCH_MERGE) {
+		merge_step(run_dir, s, r);
+		return;
+	}
 	snprintf(final, sizeof(final), "%s/%s", run_dir, s->out_rel);
-	log_name(s->label, name, sizeof(name));
+	log_name(s->log[0] ? s->log : s->label, name, sizeof(name));
 	snprintf(rel_log, sizeof(rel_log), "%s/%s.log", LAYOUT_LOGS, name);
 	snprintf(logp, sizeof(logp), "%s/%s", run_dir, rel_log);
 	snprintf(outp, sizeof(outp), "%s/%s/%s.out", run_dir, LAYOUT_LOGS, name);
@@ -162,6 +201,7 @@ void run_step_exec(const char *run_dir, const struct run_step *s,
 		.stdout_path = s->kind == STEP_GBENCH_OUT ? outp : tmp,
 		.stderr_path = logp,
 		.timeout_s = s->timeout_s,
+		.append = s->log_append,
 		.tick = p && p->live ? tick : NULL,
 		.tick_arg = &tc,
 	};
