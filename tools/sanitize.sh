@@ -5,7 +5,7 @@
 #
 # asan: build-asan/ with -DSANITIZE=address (ASan + UBSan), the whole ctest.
 # tsan: build-tsan/ with -DSANITIZE=thread, a short threaded `bench stress`
-#       run and ctest's threaded tests (the stress_* ones).
+#       run and ctest's threaded tests (stress_*, live_*).
 #
 # Why reports go to files: a report printed on stderr can be swallowed by a
 # test that captures stderr, or by a test that expects a non-zero exit (the
@@ -166,7 +166,7 @@ run_tsan() {
 
 # The threaded tests and the short stress run (a few hundred ms per
 # benchmark under TSan).
-THREADED_TESTS=${THREADED_TESTS:-'^stress_'}
+THREADED_TESTS=${THREADED_TESTS:-'^(stress_|live_)'}
 STRESS_ARGS=${STRESS_ARGS:-'--quick --threads=2 --preempt --benchmark_filter=^stress/'}
 
 if [ "$what" != tsan ]; then run_asan || status=1; fi
