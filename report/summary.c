@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report/atomic_file.h"
 #include "report/json_in.h"
@@ -62,10 +63,107 @@ static int safety_table(FILE *f, const char *run_dir,
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "  (! = unsafe; expected only for %s, the v12 patch)\n",
-		EXPECTED_UNSAFE);
+	fprintf(f, "  (! = unsafe, here and below; expected only for %s, the "
+		"v12 patch)\n", EXPECTED_UNSAFE);
 	scan_free(s);
 	free(s);
+	return unexpected;
+}
+
+/* Violations found by exhaustive exploration, per scenario and tracker:
+ * "-" where a search did not finish (its count is a lower bound). */
+static int explore_table(FILE *f, const char *run_dir,
+			 const struct derive_info *info)
+{
+	struct scan_set *s = calloc(1, sizeof(*s));
+	char dir[4200], err[512];
+	int unexpected = 0;
+
+	if (!s)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/%s", run_dir, LAYOUT_EXPLORE);
+	if (scan_load(dir, NULL, s, err, sizeof(err)) < 0 || s->n == 0) {
+		free(s);
+		return 0;
+	}
+	fprintf(f, "Exhaustive exploration (bench explore): safety violations "
+		"(transitions that install a stale SPTE)\n  %-11s", "scenario");
+	for (int t = 0; t < info->trackers.n; t++)
+		fprintf(f, " %15s", info->trackers.names[t]);
+	fputc('\n', f);
+	for (size_t i = 0; i < s->n; i++) {
+		fprintf(f, "  %-11s", s->items[i].name);
+		for (int t = 0; t < info->trackers.n; t++) {
+			const char *tr = info->trackers.names[t];
+			json_t *o = json_object_get(json_object_get(
+				s->items[i].root, "trackers"), tr);
+			double v = jin_num(o, "violations", NAN);
+			char cell[48];
+
+			snprintf(cell, sizeof(cell), "%.0f%s%s", v,
+				 json_is_false(json_object_get(o, "complete")) ?
+				 " (partial)" : "", v > 0 ? " !" : "");
+			fprintf(f, " %15s", isnan(v) ? "-" : cell);
+			if (v > 0 && strcmp(tr, EXPECTED_UNSAFE) != 0)
+				unexpected++;
+		}
+		fputc('\n', f);
+	}
+	scan_free(s);
+	free(s);
+	return unexpected;
+}
+
+/* Missed invalidations under real threads: fn summed over every stress
+ * benchmark and repetition of a pattern and tracker. */
+static int stress_table(FILE *f, const char *run_dir,
+			const struct derive_info *info)
+{
+	char path[4200], err[512], p[32], t[32];
+	double fn[DERIVE_MAX_NAMES][DERIVE_MAX_NAMES] = { { 0 } };
+	json_t *root, *b;
+	size_t i;
+	int unexpected = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, LAYOUT_STRESS);
+	if (access(path, F_OK) != 0 || !(root = jin_load(path, err, sizeof(err))))
+		return 0;
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		const char *name = jin_str(b, "name"), *type = jin_str(b, "run_type");
+		int pi = -1, ti = -1;
+
+		if (!name || (type && strcmp(type, "aggregate") == 0) ||
+		    sscanf(name, "stress/%31[^/]/%31[^/]/", p, t) != 2)
+			continue;
+		for (int k = 0; k < info->stress_patterns.n; k++)
+			if (strcmp(info->stress_patterns.names[k], p) == 0)
+				pi = k;
+		for (int k = 0; k < info->stress_trackers.n; k++)
+			if (strcmp(info->stress_trackers.names[k], t) == 0)
+				ti = k;
+		if (pi >= 0 && ti >= 0)
+			fn[pi][ti] += jin_num(b, "fn", 0);
+	}
+	json_decref(root);
+	fprintf(f, "Stress (bench stress, real threads): missed invalidations "
+		"(fn), all thread counts and repetitions\n  %-11s", "pattern");
+	for (int k = 0; k < info->stress_trackers.n; k++)
+		fprintf(f, " %9s", info->stress_trackers.names[k]);
+	fputc('\n', f);
+	for (int pi = 0; pi < info->stress_patterns.n; pi++) {
+		fprintf(f, "  %-11s", info->stress_patterns.names[pi]);
+		for (int ti = 0; ti < info->stress_trackers.n; ti++) {
+			char cell[32];
+
+			snprintf(cell, sizeof(cell), "%.0f%s", fn[pi][ti],
+				 fn[pi][ti] > 0 ? " !" : "");
+			fprintf(f, " %9s", cell);
+			if (fn[pi][ti] > 0 &&
+			    strcmp(info->stress_trackers.names[ti], EXPECTED_UNSAFE))
+				unexpected++;
+		}
+		fputc('\n', f);
+	}
 	return unexpected;
 }
 
@@ -90,6 +188,10 @@ static void write_all(FILE *f, const char *run_dir,
 {
 	fprintf(f, "== Summary of %s\n", run_dir);
 	*unexpected = safety_table(f, run_dir, info);
+	if (*unexpected >= 0) {
+		*unexpected += explore_table(f, run_dir, info);
+		*unexpected += stress_table(f, run_dir, info);
+	}
 	if (info->numa_hist)
 		fprintf(f, "Most retries on one gfn (numa): %s\n", info->numa_max);
 	fprintf(f, "Plots (%s/%s/):\n", run_dir, LAYOUT_PLOTS);
