@@ -269,12 +269,23 @@ static void build_layout(struct pattern_ctx *c, struct vm_layout *l)
 static void mirror_address_space(struct pattern_ctx *c, struct vm_layout *l)
 {
 	uint32_t n = l->n_slots, nseg = c->n_segments;
+	uint64_t next_host = 0;
 
+	for (uint32_t i = 0; i < n; i++)
+		if (l->slots[i].host_base + l->slots[i].npages > next_host)
+			next_host = l->slots[i].host_base + l->slots[i].npages;
 	for (uint32_t i = 0; i < n; i++) {
 		struct memslot *s = &l->slots[l->n_slots];
 
 		*s = l->slots[i];
 		s->as_id = 1;
+		/* Shared memory is the same in both address spaces, but a
+		 * guest_memfd range is bound to one memslot only: the mirror
+		 * of a private slot gets private memory of its own. */
+		if (s->private_mem) {
+			s->host_base = next_host;
+			next_host += s->npages;
+		}
 		l->n_slots++;
 	}
 	for (uint32_t i = 0; i < nseg; i++) {

@@ -53,22 +53,6 @@ static bool is_safe_tracker(const struct tracker_ops *ops)
 	return strcmp(ops->name, "gfn") != 0; /* the v12 bug is expected */
 }
 
-/* KNOWN BUG, found by this fuzzer and reported to the lead: with
- * --address-spaces=2, engine/pattern.c mirrors the private (guest_memfd)
- * slot into address space 1 on the SAME private pages, while a hole punch
- * (model/actor.c gmem_phase1) only reaches the slots of one address space;
- * the other one's SPTEs on the changed pages are neither zapped nor tracked,
- * so every tracker ends with stale SPTEs and exact even installs them. KVM
- * binds a guest_memfd range to one memslot only, so that world cannot
- * exist. Until the pattern is fixed, the safety claim is not asserted for
- * those worlds (everything else still is); fuzz/known_bugs/private_smm
- * reproduces it. Delete this function once fixed. */
-static bool known_bug_private_smm(const struct pattern_params *p)
-{
-	return p->address_spaces == 2 &&
-	       (p->pattern == PAT_PRIVATE || p->pattern == PAT_MIXED);
-}
-
 static void run_short(const struct pattern_world *w, const struct tracker_ops *ops)
 {
 	struct sim_options so = { .steps = SIM_STEPS };
@@ -81,7 +65,7 @@ static void run_short(const struct pattern_world *w, const struct tracker_ops *o
 	REQUIRE(r.stats.retries == r.stats.tp + r.stats.fp_range + r.stats.fp_seq);
 	REQUIRE(r.stats.retries == r.stats.retries_range + r.stats.retries_seq);
 	REQUIRE(r.stats.faults <= r.stats.attempts);
-	if (is_safe_tracker(ops) && !known_bug_private_smm(&w->params)) {
+	if (is_safe_tracker(ops)) {
 		REQUIRE(r.stats.fn == 0);
 		REQUIRE(r.stale_sptes == 0);
 	}

@@ -148,6 +148,22 @@ static void test_smm(void)
 	 * nothing: two address spaces alone do not expose the bug. */
 	CHECK_EQ_U64(g.stats.fn, 0, "gfn with two mirrored address spaces");
 	CHECK(u.stats.faults > 0 && g.stats.faults > 0, "no progress with SMM");
+
+	/* Every pattern with two address spaces: the safe trackers stay safe
+	 * (private memory is per address space, as guest_memfd is bound to
+	 * one memslot). */
+	const char *safe[] = { "hva", "union", "exact" };
+
+	for (int pat = 0; pat < PAT_COUNT; pat++)
+		for (size_t t = 0; t < 3; t++) {
+			struct sim_result r = run(pat, safe[t], 2, smm);
+
+			CHECK(r.stats.fn == 0 && r.stale_sptes == 0,
+			      "%s on %s with SMM: fn %llu stale %llu", safe[t],
+			      pattern_names[pat], (unsigned long long)r.stats.fn,
+			      (unsigned long long)r.stale_sptes);
+			free(r.retries_per_spte);
+		}
 }
 
 int main(void)
