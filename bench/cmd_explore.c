@@ -169,6 +169,47 @@ static int findings_status(const struct plan *p, struct scenario_results *res)
 	return rc;
 }
 
+static bool is_vs_spin(const char *arg)
+{
+	return strcmp(arg, "--vs-spin") == 0 || strncmp(arg, "--vs-spin=", 10) == 0;
+}
+
+/* 1 or 0 per the last --vs-spin[=V]; -1 (message printed) on a bad V. */
+static int vs_spin_requested(int argc, char **argv)
+{
+	int on = 0;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *v;
+
+		if (!is_vs_spin(argv[i]))
+			continue;
+		v = argv[i][9] == '=' ? argv[i] + 10 : "1";
+		if (!strcmp(v, "1") || !strcmp(v, "true")) {
+			on = 1;
+		} else if (!strcmp(v, "0") || !strcmp(v, "false")) {
+			on = 0;
+		} else {
+			fprintf(stderr, "bench explore: --vs-spin: unknown value '%s'; "
+				"accepted: 0, 1, true, false (or no value)\n", v);
+			return -1;
+		}
+	}
+	return on;
+}
+
+/* Removes --vs-spin=0 style arguments so plain explore never sees them. */
+static int drop_vs_spin(int argc, char **argv)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++)
+		if (!is_vs_spin(argv[i]))
+			argv[out++] = argv[i];
+	argv[out] = NULL;
+	return out;
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	const char *sc_choices[MAX_CHOICES], *tr_choices[MAX_CHOICES];
@@ -180,10 +221,15 @@ int cmd_explore(int argc, char **argv)
 	struct scenario_results *res;
 	int rc;
 
-	/* --vs-spin: the comparison with spin, which has its own options. */
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--vs-spin") == 0)
-			return cmd_explore_vs_spin(argc, argv);
+	/* --vs-spin[=0|1]: the comparison with spin, which has its own
+	 * options; the last occurrence decides, like any flag. */
+	int vs_spin = vs_spin_requested(argc, argv);
+
+	if (vs_spin < 0)
+		return 2;
+	if (vs_spin)
+		return cmd_explore_vs_spin(argc, argv);
+	argc = drop_vs_spin(argc, argv);
 
 	/* Index n of each choice list is "all", the default. */
 	n_sc = with_all(scenario_names(), sc_choices);

@@ -232,7 +232,7 @@ int cmd_explore_vs_spin(int argc, char **argv)
 	int n_sc = with_all(spin_scenarios, sc_choices);
 	int n_tr = with_all(spin_trackers, tr_choices);
 	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, n = 0, rc = 0;
-	uint64_t max_states = 0;
+	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
 	bool json = false, vs_spin = false;
 	struct opts_result o;
 	struct row *rows;

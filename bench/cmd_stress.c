@@ -40,6 +40,33 @@ static bool is_gbench_flag(const char *a)
 	return strncmp(a, "--benchmark_", 12) == 0 || strncmp(a, "--v=", 4) == 0;
 }
 
+/* Google Benchmark 1.7.1 reports a malformed number on a line of its own
+ * and then again as an unrecognized flag; checking the numeric flags first
+ * keeps bad input to one message that names the value. */
+static int check_gbench_numbers(int argc, char **argv, char *err, size_t len)
+{
+	static const struct { const char *flag; double max; } nums[] = {
+		{ "--benchmark_min_time=", 1e6 },
+		{ "--benchmark_min_warmup_time=", 1e6 },
+		{ "--benchmark_repetitions=", 1e6 },
+	};
+	char what[64];
+	double v;
+
+	for (int i = 1; i < argc; i++)
+		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+			size_t n = strlen(nums[k].flag);
+
+			if (strncmp(argv[i], nums[k].flag, n) != 0)
+				continue;
+			snprintf(what, sizeof(what), "%.*s", (int)n - 1, argv[i]);
+			if (opts_parse_double(what, argv[i] + n, 0, nums[k].max,
+					      &v, err, len) < 0)
+				return -1;
+		}
+	return 0;
+}
+
 static int parse_threads(const char *s, struct suite_opts *o, char *err,
 			 size_t len)
 {
@@ -51,6 +78,13 @@ static int parse_threads(const char *s, struct suite_opts *o, char *err,
 		return -1;
 	}
 	strcpy(buf, s);
+	/* strtok_r would skip an empty element silently. */
+	if (buf[0] == ',' || (buf[0] && buf[strlen(buf) - 1] == ',') ||
+	    strstr(buf, ",,")) {
+		snprintf(err, len, "--threads: empty element in '%s'; expected a "
+			 "list like 1,2,4 of integers >= 1", s);
+		return -1;
+	}
 	o->n_thread_counts = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		uint64_t v;
@@ -158,6 +192,10 @@ int cmd_stress(int argc, char **argv)
 	}
 	memset(&so, 0, sizeof(so));
 	if (cli.threads && parse_threads(cli.threads, &so, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench stress: %s\n", err);
+		goto out;
+	}
+	if (check_gbench_numbers(gb_argc, gb_argv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench stress: %s\n", err);
 		goto out;
 	}

@@ -212,6 +212,11 @@ int opts_parse(const struct opt_spec *specs, int argc, char **argv, int first,
 			res->help = true;
 			continue;
 		}
+		if (strncmp(arg, "--help=", 7) == 0) {
+			snprintf(res->err, sizeof(res->err),
+				 "--help: takes no value (got '%.200s')", arg + 7);
+			return -1;
+		}
 		const char *name = arg + 2;
 		const char *eq = strchr(name, '=');
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
