@@ -16,18 +16,22 @@ struct metric {
 	const char *key;
 	int higher_is_better;
 	const char *unit;
+	/* Reported but never an exit-1 finding: on a shared machine these
+	 * follow the scheduler more than the code (a p99 of 0.9 us in one
+	 * quick run was 40 us in the next, same commit). */
+	bool report_only;
 };
 
 /* Times are converted to ns first (time_unit). invals_per_s is not here:
  * the invalidators' pace is the workload's (gaps, phase 2 length), not a
  * cost of the tracker, and it follows the machine's load. */
 static const struct metric metrics[] = {
-	{ "real_time", 0, "ns" },
-	{ "cpu_time", 0, "ns" },
-	{ "faults_per_s", 1, "/s" },
-	{ "p50_ns", 0, "ns" },
-	{ "p99_ns", 0, "ns" },
-	{ "retries_per_fault", 0, "" },
+	{ "real_time", 0, "ns", false },
+	{ "cpu_time", 0, "ns", false },
+	{ "faults_per_s", 1, "/s", false },
+	{ "p50_ns", 0, "ns", true },
+	{ "p99_ns", 0, "ns", true },
+	{ "retries_per_fault", 0, "", true },
 };
 
 #define N_METRICS (sizeof(metrics) / sizeof(metrics[0]))
@@ -171,6 +175,12 @@ static void compare_metric(struct cmp_ctx *c, const char *name,
 		snprintf(how, sizeof(how), "%d/%d repetitions: too few for the "
 			 "U test, threshold only", na, nb);
 	}
+	if (m->report_only) {
+		cmp_note(c, "%s: %s %s: %.4g -> %.4g %s (%+.1f%%: %.0f%% worse, "
+			 "%s; reported, not gated)", c->file, name, m->key, ma,
+			 mb, m->unit, change, worse, how);
+		return;
+	}
 	cmp_finding(c, "%s: %s %s: %.4g -> %.4g %s (%+.1f%%: %.0f%% worse > "
 		    "%.0f%%, %s)", c->file, name, m->key, ma, mb, m->unit, change,
 		    worse, c->o->threshold_pct, how);
@@ -180,7 +190,7 @@ static void compare_safety(struct cmp_ctx *c, const char *name,
 			   const json_t *ra, const json_t *rb)
 {
 	for (int k = 0; safety_counters[k]; k++) {
-		struct metric m = { safety_counters[k], 0, "" };
+		struct metric m = { safety_counters[k], 0, "", false };
 		double a[MWU_MAX_N], b[MWU_MAX_N], max_a = 0, max_b = 0;
 		int na = values(ra, &m, a, MWU_MAX_N);
 		int nb = values(rb, &m, b, MWU_MAX_N);
