@@ -38,7 +38,7 @@ static void usage(const struct opt_spec *specs)
 	       "then CSVs, plots (gnuplot: PNG, SVG, text) and a summary.\n"
 	       "RESULTS/latest points at the newest complete run. Ctrl-C stops\n"
 	       "at once and marks the folder interrupted.\n"
-	       "About 2 minutes on 2 cores; --quick (CI) well under one.\n\n");
+	       "About 70-80 s on 2 shared cores; --quick (CI) about 15 s.\n\n");
 	opts_usage(specs, stdout);
 }
 
