@@ -81,8 +81,8 @@ static void test_end_and_sequence(void)
 
 		two_slot_begin(ops, &t);
 		ops->end(&t, &inv);
-		CHECK_EQ_U64(t.seq, 1, ops->name);
-		CHECK_EQ_U64(t.in_progress, 0, ops->name);
+		CHECK_EQ_U64(t.seq, 1, "%s", ops->name);
+		CHECK_EQ_U64(t.in_progress, 0, "%s", ops->name);
 		CHECK(ops->retry(&t, &k, 0) == RETRY_SEQUENCE,
 		      "%s: old snapshot must retry on sequence", ops->name);
 		CHECK(ops->retry(&t, &k, 1) == RETRY_NONE,
@@ -122,7 +122,7 @@ static void test_warnings(void)
 		struct inval_ctx inv = { .handle = 1, .has_hva = true, .hva_end = 1 };
 
 		ops->range_add(&t, &inv, 0, 1);
-		CHECK_EQ_U64(t.warnings[WARN_ADD_OUTSIDE_BEGIN_END], 1, ops->name);
+		CHECK_EQ_U64(t.warnings[WARN_ADD_OUTSIDE_BEGIN_END], 1, "%s", ops->name);
 	}
 	/* gfn-keyed: a check between begin and range_add (lock dropped in
 	 * between: a KVM bug) warns and retries. */
@@ -136,11 +136,11 @@ static void test_warnings(void)
 
 		ops->begin(&t, &a);
 		CHECK(ops->retry(&t, &k, 0) == RETRY_RANGE, "%s", ops->name);
-		CHECK_EQ_U64(t.warnings[WARN_RANGE_INVALID_IN_PROGRESS], 1, ops->name);
+		CHECK_EQ_U64(t.warnings[WARN_RANGE_INVALID_IN_PROGRESS], 1, "%s", ops->name);
 		/* Nested begin, then the outer one ends with no range added. */
 		ops->begin(&t, &b);
 		ops->end(&t, &a);
-		CHECK_EQ_U64(t.warnings[WARN_NO_RANGE_BEFORE_END], 1, ops->name);
+		CHECK_EQ_U64(t.warnings[WARN_NO_RANGE_BEFORE_END], 1, "%s", ops->name);
 	}
 }
 
