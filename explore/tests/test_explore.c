@@ -10,19 +10,7 @@
 #include "explore/state_set.h"
 #include "explore/world.h"
 #include "model/registry.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__,        \
-				__LINE__, #cond);                            \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fprintf(stderr, "\n");                               \
-		}                                                            \
-	} while (0)
+#include "tests/check.h"
 
 static void test_state_set(void)
 {
@@ -93,9 +81,8 @@ static void explore_one(const char *sc_name, const char *tr_name, bool early,
 	memset(r, 0, sizeof(*r));
 	if (!sc || scenario_build(sc, w, err, sizeof(err)) < 0 ||
 	    explore_run(w, tracker_find(tr_name), &opt, r, err, sizeof(err)) < 0) {
-		failures++;
-		fprintf(stderr, "FAIL: %s/%s: %s\n", sc_name, tr_name,
-			sc ? err : "no such scenario");
+		CHECK_FAIL("%s/%s: %s", sc_name, tr_name,
+			   sc ? err : "no such scenario");
 		memset(r, 0, sizeof(*r));
 	}
 }
@@ -277,10 +264,5 @@ int main(void)
 	test_spurious_retries();
 	test_deterministic();
 	test_verdict_api();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("explore: all checks passed\n");
-	return 0;
+	return check_summary("explore");
 }
