@@ -15,28 +15,7 @@
 #include "live/measure.h"
 #include "live/predict.h"
 #include "live/summary.h"
-
-static int failures;
-
-#define CHECK_EQ(what, expected, got)                                        \
-	do {                                                                 \
-		long long e_ = (long long)(expected), g_ = (long long)(got); \
-		if (e_ != g_) {                                              \
-			fprintf(stderr, "%s:%d: %s: expected %lld, got %lld\n", \
-				__FILE__, __LINE__, what, e_, g_);           \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
-
-#define CHECK_NEAR(what, expected, got)                                      \
-	do {                                                                 \
-		double e_ = (expected), g_ = (got);                          \
-		if (!(fabs(e_ - g_) < 1e-12)) {                              \
-			fprintf(stderr, "%s:%d: %s: expected %g, got %g\n",  \
-				__FILE__, __LINE__, what, e_, g_);           \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
+#include "tests/check.h"
 
 #define NAME_SIZE 48
 #define STRIDE (sizeof(struct kvm_stats_desc) + NAME_SIZE)
@@ -103,24 +82,25 @@ static void test_parse(void)
 	char err[256];
 
 	build(&s);
-	CHECK_EQ("parse", 0, kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)));
-	CHECK_EQ("counters (the histogram skipped)", 3, t->n);
-	CHECK_EQ("pf_taken index", 0, kvm_stats_find(t, "pf_taken"));
-	CHECK_EQ("pf_fixed index", 1, kvm_stats_find(t, "pf_fixed"));
-	CHECK_EQ("exits index", 2, kvm_stats_find(t, "exits"));
-	CHECK_EQ("histogram not a counter", -1,
-		 kvm_stats_find(t, "halt_poll_hist"));
-	CHECK_EQ("missing name", -1, kvm_stats_find(t, "pf_emulate"));
-	CHECK_EQ("prefix is not a match", -1, kvm_stats_find(t, "pf_"));
-	CHECK_EQ("data offset", s.data_offset, t->data_offset);
-	CHECK_EQ("data bytes cover the last counter", 8 + 34 * 8,
-		 t->data_bytes);
-	CHECK_EQ("pf_taken value", 11,
-		 kvm_stats_value(t, s.buf + s.data_offset, 0));
-	CHECK_EQ("pf_fixed value", 22,
-		 kvm_stats_value(t, s.buf + s.data_offset, 1));
-	CHECK_EQ("exits value", 33,
-		 kvm_stats_value(t, s.buf + s.data_offset, 2));
+	CHECK_EQ_I64(kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)), 0,
+		     "parse");
+	CHECK_EQ_I64(t->n, 3, "counters (the histogram skipped)");
+	CHECK_EQ_I64(kvm_stats_find(t, "pf_taken"), 0, "pf_taken index");
+	CHECK_EQ_I64(kvm_stats_find(t, "pf_fixed"), 1, "pf_fixed index");
+	CHECK_EQ_I64(kvm_stats_find(t, "exits"), 2, "exits index");
+	CHECK_EQ_I64(kvm_stats_find(t, "halt_poll_hist"), -1,
+		     "histogram not a counter");
+	CHECK_EQ_I64(kvm_stats_find(t, "pf_emulate"), -1, "missing name");
+	CHECK_EQ_I64(kvm_stats_find(t, "pf_"), -1, "prefix is not a match");
+	CHECK_EQ_I64(t->data_offset, s.data_offset, "data offset");
+	CHECK_EQ_I64(t->data_bytes, 8 + 34 * 8,
+		     "data bytes cover the last counter");
+	CHECK_EQ_I64(kvm_stats_value(t, s.buf + s.data_offset, 0), 11,
+		     "pf_taken value");
+	CHECK_EQ_I64(kvm_stats_value(t, s.buf + s.data_offset, 1), 22,
+		     "pf_fixed value");
+	CHECK_EQ_I64(kvm_stats_value(t, s.buf + s.data_offset, 2), 33,
+		     "exits value");
 	free(t);
 }
 
@@ -131,29 +111,25 @@ static void test_parse_errors(void)
 	char err[256];
 
 	build(&s);
-	CHECK_EQ("truncated header", -1,
-		 kvm_stats_parse(s.buf, 10, t, err, sizeof(err)));
-	CHECK_EQ("last descriptor cut off", -1,
-		 kvm_stats_parse(s.buf, s.len - 1, t, err, sizeof(err)));
+	CHECK_EQ_I64(kvm_stats_parse(s.buf, 10, t, err, sizeof(err)), -1,
+		     "truncated header");
+	CHECK_EQ_I64(kvm_stats_parse(s.buf, s.len - 1, t, err, sizeof(err)), -1,
+		     "last descriptor cut off");
 	build(&s);
 	set_header(&s, offsetof(struct kvm_stats_header, num_desc), 1000000);
-	CHECK_EQ("num_desc past the buffer", -1,
-		 kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)));
+	CHECK_EQ_I64(kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)), -1,
+		     "num_desc past the buffer");
 	build(&s);
 	set_header(&s, offsetof(struct kvm_stats_header, name_size), 0);
-	CHECK_EQ("name_size 0", -1,
-		 kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)));
+	CHECK_EQ_I64(kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)), -1,
+		     "name_size 0");
 	build(&s);
 	/* An empty name in a counter descriptor. */
 	s.buf[sizeof(struct kvm_stats_header) + NAME_SIZE +
 	      sizeof(struct kvm_stats_desc)] = '\0';
-	CHECK_EQ("empty name", -1,
-		 kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)));
-	if (strstr(err, "descriptor 0") == NULL) {
-		fprintf(stderr, "%s:%d: message should name descriptor 0: %s\n",
-			__FILE__, __LINE__, err);
-		failures++;
-	}
+	CHECK_EQ_I64(kvm_stats_parse(s.buf, s.len, t, err, sizeof(err)), -1,
+		     "empty name");
+	CHECK_CONTAINS(err, "descriptor 0", "message should name descriptor 0");
 	free(t);
 }
 
@@ -169,17 +145,16 @@ static void test_load_from_fd(void)
 
 	build(&s);
 	if (fd < 0 || write(fd, s.buf, s.total) != (ssize_t)s.total) {
-		fprintf(stderr, "%s:%d: cannot make a memfd\n", __FILE__, __LINE__);
-		failures++;
+		CHECK_FAIL("cannot make a memfd");
 		free(t);
 		return;
 	}
-	CHECK_EQ("load", 0, kvm_stats_load(fd, t, err, sizeof(err)));
-	CHECK_EQ("snapshot", 0, kvm_stats_snapshot(fd, t, data));
-	CHECK_EQ("pf_fixed from fd", 22,
-		 kvm_stats_value(t, data, kvm_stats_find(t, "pf_fixed")));
-	CHECK_EQ("exits from fd", 33,
-		 kvm_stats_value(t, data, kvm_stats_find(t, "exits")));
+	CHECK_EQ_I64(kvm_stats_load(fd, t, err, sizeof(err)), 0, "load");
+	CHECK_EQ_I64(kvm_stats_snapshot(fd, t, data), 0, "snapshot");
+	CHECK_EQ_I64(kvm_stats_value(t, data, kvm_stats_find(t, "pf_fixed")),
+		     22, "pf_fixed from fd");
+	CHECK_EQ_I64(kvm_stats_value(t, data, kvm_stats_find(t, "exits")), 33,
+		     "exits from fd");
 	close(fd);
 	free(t);
 }
@@ -189,27 +164,18 @@ static void test_summary(void)
 	double odd[] = { 5, 1, 3 }, even[] = { 4, 1, 3, 2 }, one[] = { 7 };
 	double withnan[] = { 1, NAN, 2 }, lo, hi;
 
-	CHECK_NEAR("median of 3", 3, live_median(odd, 3));
-	CHECK_NEAR("input untouched", 5, odd[0]);
-	CHECK_NEAR("median of 4", 2.5, live_median(even, 4));
-	CHECK_NEAR("median of 1", 7, live_median(one, 1));
-	CHECK_EQ("median of none is NaN", 1, isnan(live_median(odd, 0)));
-	CHECK_EQ("median with NaN is NaN", 1, isnan(live_median(withnan, 3)));
+	CHECK_NEAR(live_median(odd, 3), 3, 1e-12, "median of 3");
+	CHECK_NEAR(odd[0], 5, 1e-12, "input untouched");
+	CHECK_NEAR(live_median(even, 4), 2.5, 1e-12, "median of 4");
+	CHECK_NEAR(live_median(one, 1), 7, 1e-12, "median of 1");
+	CHECK_EQ_I64(isnan(live_median(odd, 0)), 1, "median of none is NaN");
+	CHECK_EQ_I64(isnan(live_median(withnan, 3)), 1,
+		     "median with NaN is NaN");
 	live_range(even, 4, &lo, &hi);
-	CHECK_NEAR("min", 1, lo);
-	CHECK_NEAR("max", 4, hi);
+	CHECK_NEAR(lo, 1, 1e-12, "min");
+	CHECK_NEAR(hi, 4, 1e-12, "max");
 	live_range(even, 0, &lo, &hi);
-	CHECK_EQ("empty range is NaN", 1, isnan(lo) && isnan(hi));
-}
-
-static void check_contains(const char *what, const char *text,
-			   const char *needle, int line)
-{
-	if (!strstr(text, needle)) {
-		fprintf(stderr, "%s:%d: %s: expected a message containing '%s', "
-			"got '%s'\n", __FILE__, line, what, needle, text);
-		failures++;
-	}
+	CHECK_EQ_I64(isnan(lo) && isnan(hi), 1, "empty range is NaN");
 }
 
 static void test_params(void)
@@ -218,28 +184,31 @@ static void test_params(void)
 	char err[512];
 
 	live_params_defaults(&p);
-	CHECK_EQ("defaults are valid", 0, live_params_check(&p, err, sizeof(err)));
+	CHECK_EQ_I64(live_params_check(&p, err, sizeof(err)), 0,
+		     "defaults are valid");
 	p.alias_distance = 600;
-	CHECK_EQ("distance too short", -1, live_params_check(&p, err, sizeof(err)));
-	check_contains("distance message", err, "--alias-distance", __LINE__);
+	CHECK_EQ_I64(live_params_check(&p, err, sizeof(err)), -1,
+		     "distance too short");
+	CHECK_CONTAINS(err, "--alias-distance", "distance message");
 	live_params_defaults(&p);
 	p.alias_distance = 0xfff00;
-	CHECK_EQ("B past the map", -1, live_params_check(&p, err, sizeof(err)));
-	check_contains("map message", err, "4 GiB", __LINE__);
+	CHECK_EQ_I64(live_params_check(&p, err, sizeof(err)), -1,
+		     "B past the map");
+	CHECK_CONTAINS(err, "4 GiB", "map message");
 	live_params_defaults(&p);
 	p.slots = 3;
-	CHECK_EQ("slots not dividing pages", -1,
-		 live_params_check(&p, err, sizeof(err)));
-	check_contains("slots message", err, "--slots", __LINE__);
+	CHECK_EQ_I64(live_params_check(&p, err, sizeof(err)), -1,
+		     "slots not dividing pages");
+	CHECK_CONTAINS(err, "--slots", "slots message");
 	p.plain = false;
-	CHECK_EQ("slots ignored without plain layouts", 0,
-		 live_params_check(&p, err, sizeof(err)));
+	CHECK_EQ_I64(live_params_check(&p, err, sizeof(err)), 0,
+		     "slots ignored without plain layouts");
 	live_params_defaults(&p);
 	p.runs = 20;
 	p.seconds = 3;
-	CHECK_EQ("over the time budget", -1,
-		 live_params_check(&p, err, sizeof(err)));
-	check_contains("budget message", err, "--runs", __LINE__);
+	CHECK_EQ_I64(live_params_check(&p, err, sizeof(err)), -1,
+		     "over the time budget");
+	CHECK_CONTAINS(err, "--runs", "budget message");
 }
 
 /* Graceful absence: one reason, nothing measured, not an error. */
@@ -251,15 +220,14 @@ static void test_absent_device(void)
 
 	live_params_defaults(&p);
 	p.device = "/nonexistent/kvm";
-	CHECK_EQ("missing device is not an error", 0,
-		 live_measure(&p, &rep, err, sizeof(err)));
-	check_contains("missing device reason", rep.skipped, "not present",
-		       __LINE__);
-	CHECK_EQ("nothing measured", 0, rep.measured[LL_ALIAS]);
+	CHECK_EQ_I64(live_measure(&p, &rep, err, sizeof(err)), 0,
+		     "missing device is not an error");
+	CHECK_CONTAINS(rep.skipped, "not present", "missing device reason");
+	CHECK_EQ_I64(rep.measured[LL_ALIAS], 0, "nothing measured");
 	p.device = "/dev/null";
-	CHECK_EQ("a device that is not KVM is not an error", 0,
-		 live_measure(&p, &rep, err, sizeof(err)));
-	check_contains("not KVM reason", rep.skipped, "API version", __LINE__);
+	CHECK_EQ_I64(live_measure(&p, &rep, err, sizeof(err)), 0,
+		     "a device that is not KVM is not an error");
+	CHECK_CONTAINS(rep.skipped, "API version", "not KVM reason");
 }
 
 /* The model's side: derived step counts, and the prediction itself (the
@@ -277,38 +245,35 @@ static void test_model(void)
 	char err[512];
 
 	live_params_defaults(&p);
-	CHECK_EQ("timing used", 1, live_model_params(&p, &t, &m, &step_us));
-	CHECK_NEAR("one step: fault time over its 8 steps", 10, step_us);
-	CHECK_EQ("window: 100 us in 10 us steps", 10, m.phase2_steps);
-	CHECK_EQ("pause: 800 us in 10 us steps", 80, m.gap_steps);
-	CHECK_EQ("same slot size as the live A and B", p.inval_pages,
-		 m.slot_pages);
-	CHECK_EQ("same distance", p.alias_distance, m.alias_distance);
-	CHECK_EQ("faults only between the aliases", 1, m.alias_middle_only);
-	CHECK_EQ("one vCPU", 1, m.vcpus);
-	CHECK_EQ("no timing: not used", 0,
-		 live_model_params(&p, &bad, &m, &step_us));
-	CHECK_EQ("no timing: default pause kept (touching)", 16, m.gap_steps);
+	CHECK_EQ_I64(live_model_params(&p, &t, &m, &step_us), 1, "timing used");
+	CHECK_NEAR(step_us, 10, 1e-12, "one step: fault time over its 8 steps");
+	CHECK_EQ_I64(m.phase2_steps, 10, "window: 100 us in 10 us steps");
+	CHECK_EQ_I64(m.gap_steps, 80, "pause: 800 us in 10 us steps");
+	CHECK_EQ_I64(m.slot_pages, p.inval_pages,
+		     "same slot size as the live A and B");
+	CHECK_EQ_I64(m.alias_distance, p.alias_distance, "same distance");
+	CHECK_EQ_I64(m.alias_middle_only, 1, "faults only between the aliases");
+	CHECK_EQ_I64(m.vcpus, 1, "one vCPU");
+	CHECK_EQ_I64(live_model_params(&p, &bad, &m, &step_us), 0,
+		     "no timing: not used");
+	CHECK_EQ_I64(m.gap_steps, 16,
+		     "no timing: default pause kept (touching)");
 	p.inval_touch = false;
 	live_model_params(&p, NULL, &m, &step_us);
-	CHECK_EQ("no timing, tight loop: no pause", 0, m.gap_steps);
+	CHECK_EQ_I64(m.gap_steps, 0, "no timing, tight loop: no pause");
 
 	/* The prediction the live figure is held against. */
 	live_params_defaults(&p);
-	CHECK_EQ("predict", 0, live_predict(&p, &t, 200000, &pr, err,
-					    sizeof(err)));
-	if (!(pr.tracker[0].ratio > 1.5)) {
-		fprintf(stderr, "%s:%d: union: aliased/control %g (%g/%g), "
-			"expected > 1.5: its range spans the gap\n", __FILE__,
-			__LINE__, pr.tracker[0].ratio, pr.tracker[0].aliased,
-			pr.tracker[0].control);
-		failures++;
-	}
+	CHECK_EQ_I64(live_predict(&p, &t, 200000, &pr, err, sizeof(err)), 0,
+		     "predict");
+	CHECK(pr.tracker[0].ratio > 1.5, "union: aliased/control %g (%g/%g), "
+	      "expected > 1.5: its range spans the gap", pr.tracker[0].ratio,
+	      pr.tracker[0].aliased, pr.tracker[0].control);
 	/* hva sees the same hva ranges in both layouts: the same verdicts,
 	 * so the same counts exactly, not just about. */
-	CHECK_NEAR("hva: aliased == control", pr.tracker[1].control,
-		   pr.tracker[1].aliased);
-	CHECK_NEAR("hva ratio", 1.0, pr.tracker[1].ratio);
+	CHECK_NEAR(pr.tracker[1].aliased, pr.tracker[1].control, 1e-12,
+		   "hva: aliased == control");
+	CHECK_NEAR(pr.tracker[1].ratio, 1.0, 1e-12, "hva ratio");
 }
 
 int main(void)
@@ -320,10 +285,5 @@ int main(void)
 	test_params();
 	test_absent_device();
 	test_model();
-	if (failures) {
-		fprintf(stderr, "test_live_unit: %d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("test_live_unit: ok\n");
-	return 0;
+	return check_summary("test_live_unit");
 }

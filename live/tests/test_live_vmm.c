@@ -11,19 +11,9 @@
 #include <string.h>
 
 #include "live/measure.h"
+#include "tests/check.h"
 
 #define SKIP 77
-
-static int failures;
-
-#define CHECK(cond, fmt, ...)                                                \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: %s: " fmt "\n", __FILE__,    \
-				__LINE__, #cond, __VA_ARGS__);               \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
 
 int main(int argc, char **argv)
 {
@@ -100,14 +90,10 @@ int main(int argc, char **argv)
 	      !isnan(rep.cases[LL_CONTROL].median),
 	      "medians: aliased %g, control %g", rep.cases[LL_ALIAS].median,
 	      rep.cases[LL_CONTROL].median);
-	if (failures) {
-		fprintf(stderr, "test_live_vmm: %d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("test_live_vmm: ok: aliased %.3f control %.3f retries/fault "
+	printf("test_live_vmm: aliased %.3f control %.3f retries/fault "
 	       "(quiet: %llu retries in %llu faults)\n",
 	       rep.cases[LL_ALIAS].median, rep.cases[LL_CONTROL].median,
 	       (unsigned long long)rep.calib.quiet_retries,
 	       (unsigned long long)rep.calib.quiet_faults);
-	return 0;
+	return check_summary("test_live_vmm");
 }
