@@ -8,19 +8,9 @@
 #include <string.h>
 
 #include "spin/spin_check.h"
+#include "tests/check.h"
 
 #define SKIP 77
-
-static int failures;
-
-#define EXPECT(cond, fmt, ...)                                              \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "%s:%d: %s: " fmt "\n", __FILE__,  \
-				__LINE__, #cond, __VA_ARGS__);              \
-			failures++;                                         \
-		}                                                           \
-	} while (0)
 
 /* Runs one check; false (and a failure) when spin_check itself failed. */
 static bool run(const char *scenario, const char *tracker, bool audit_only,
@@ -33,9 +23,8 @@ static bool run(const char *scenario, const char *tracker, bool audit_only,
 	o.audit_only = audit_only;
 	o.quick_build = true; /* verdicts do not depend on -O */
 	if (spin_check_opts(scenario, tracker, &o, v, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s/%s: spin_check failed: %s\n", scenario,
-			tracker, err);
-		failures++;
+		CHECK_FAIL("%s/%s: spin_check failed: %s", scenario, tracker,
+			   err);
 		return false;
 	}
 	printf("%-10s %-7s %-5s violation=%d states=%llu verify=%.3fs build=%.3fs\n",
@@ -67,13 +56,13 @@ static void expect_gfn_story(const struct spin_verdict *v)
 			   "in_progress=1 range=[2,3), truly stale";
 
 	spin_verdict_print_steps(stdout, v);
-	EXPECT(add0 >= 0 && add1 > add0, "range_add steps at %d, %d", add0, add1);
-	EXPECT(check > add1, "locked check at step %d, after phase 1 (%d)", check, add1);
-	EXPECT(check >= 0 && strcmp(v->steps[check], want) == 0,
+	CHECK(add0 >= 0 && add1 > add0, "range_add steps at %d, %d", add0, add1);
+	CHECK(check > add1, "locked check at step %d, after phase 1 (%d)", check, add1);
+	CHECK(check >= 0 && strcmp(v->steps[check], want) == 0,
 	       "the check: expected '%s', got '%s'", want, check >= 0 ? v->steps[check] : "");
-	EXPECT(install == check + 1, "install at %d, check at %d", install, check);
-	EXPECT(find_step(v, 0, "phase 3") < 0 || find_step(v, 0, "phase 3") > install,
-	       "%s", "the invalidation ended before the install");
+	CHECK(install == check + 1, "install at %d, check at %d", install, check);
+	CHECK(find_step(v, 0, "phase 3") < 0 || find_step(v, 0, "phase 3") > install,
+	       "the invalidation ended before the install");
 }
 
 static int test_multislot(void)
@@ -81,27 +70,26 @@ static int test_multislot(void)
 	struct spin_verdict v;
 
 	if (run("multislot", "gfn", false, &v)) {
-		EXPECT(v.violation, "%s", "gfn on multislot: expected a violation, got none");
-		EXPECT(strstr(v.property, "truly stale") != NULL, "property '%s'", v.property);
+		CHECK(v.violation, "gfn on multislot: expected a violation, got none");
+		CHECK(strstr(v.property, "truly stale") != NULL, "property '%s'", v.property);
 		expect_gfn_story(&v);
 	}
 	if (run("multislot", "gfn", true, &v)) {
-		EXPECT(v.violation, "%s", "gfn on multislot, end audit: expected a violation");
-		EXPECT(strstr(v.property, "audit") != NULL, "property '%s'", v.property);
-		EXPECT(find_step(&v, 0, "audit: slot0 gfn 1") >= 0, "%s",
-		       "the audit names slot0 gfn 1");
+		CHECK(v.violation, "gfn on multislot, end audit: expected a violation");
+		CHECK(strstr(v.property, "audit") != NULL, "property '%s'", v.property);
+		CHECK(find_step(&v, 0, "audit: slot0 gfn 1") >= 0, "the audit names slot0 gfn 1");
 	}
 	for (const char *const *t = (const char *const[]){ "hva", "union", NULL }; *t; t++) {
 		if (!run("multislot", *t, false, &v))
 			continue;
-		EXPECT(!v.violation, "%s on multislot: unexpected violation: %s", *t, v.pan_error);
-		EXPECT(v.n_steps == 0, "%s: %u counterexample steps without a violation", *t, v.n_steps);
+		CHECK(!v.violation, "%s on multislot: unexpected violation: %s", *t, v.pan_error);
+		CHECK(v.n_steps == 0, "%s: %u counterexample steps without a violation", *t, v.n_steps);
 		/* More than the 19 states of the one-path gfn counterexample:
 		 * the search really branched over the interleavings. */
-		EXPECT(v.states_stored > 19, "%s: only %llu states", *t,
+		CHECK(v.states_stored > 19, "%s: only %llu states", *t,
 		       (unsigned long long)v.states_stored);
 	}
-	return failures ? 1 : 0;
+	return check_summary("spin_multislot");
 }
 
 /* SPEC section 2: gfn misses when one invalidation spans slots while it is
@@ -128,15 +116,15 @@ static int test_matrix(void)
 			for (int audit = 0; audit < 2; audit++) {
 				if (!run(*s, *t, audit, &v))
 					continue;
-				EXPECT(v.violation == expected_violation(*s, *t),
+				CHECK(v.violation == expected_violation(*s, *t),
 				       "%s/%s (%s): expected violation=%d, got %d",
 				       *s, *t, audit ? "audit" : "check",
 				       expected_violation(*s, *t), v.violation);
-				EXPECT(v.violation == (v.n_steps > 0),
+				CHECK(v.violation == (v.n_steps > 0),
 				       "%s/%s: violation=%d but %u steps", *s, *t,
 				       v.violation, v.n_steps);
 			}
-	return failures ? 1 : 0;
+	return check_summary("spin_matrix");
 }
 
 int main(int argc, char **argv)

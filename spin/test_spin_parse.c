@@ -4,17 +4,7 @@
 #include <string.h>
 
 #include "spin/spin_parse.h"
-
-static int failures;
-
-#define EXPECT(cond, fmt, ...)                                              \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "%s:%d: %s: " fmt "\n", __FILE__,  \
-				__LINE__, #cond, __VA_ARGS__);              \
-			failures++;                                         \
-		}                                                           \
-	} while (0)
+#include "tests/check.h"
 
 static const char pan_violation[] =
 	"pan:1: assertion violated ((r!=0)|| !(stale)) (at depth 8)\n"
@@ -66,16 +56,16 @@ static void test_violation(void)
 {
 	struct pan_report r;
 
-	EXPECT(spin_parse_pan(pan_violation, &r) == 0, "%s", "stats not found");
-	EXPECT(r.errors == 1, "expected 1 error, got %lu", r.errors);
-	EXPECT(r.assertion, "%s", "assertion not recognised");
-	EXPECT(r.stored == 19, "expected 19 stored, got %llu", r.stored);
-	EXPECT(r.matched == 0, "expected 0 matched, got %llu", r.matched);
-	EXPECT(r.transitions == 19, "expected 19 transitions, got %llu", r.transitions);
-	EXPECT(r.depth == 17, "expected depth 17, got %llu", r.depth);
-	EXPECT(r.elapsed == 0.25, "expected 0.25 s, got %g", r.elapsed);
-	EXPECT(!r.depth_too_small, "%s", "depth flagged");
-	EXPECT(strcmp(spin_property_name(r.first_error),
+	CHECK(spin_parse_pan(pan_violation, &r) == 0, "stats not found");
+	CHECK(r.errors == 1, "expected 1 error, got %lu", r.errors);
+	CHECK(r.assertion, "assertion not recognised");
+	CHECK(r.stored == 19, "expected 19 stored, got %llu", r.stored);
+	CHECK(r.matched == 0, "expected 0 matched, got %llu", r.matched);
+	CHECK(r.transitions == 19, "expected 19 transitions, got %llu", r.transitions);
+	CHECK(r.depth == 17, "expected depth 17, got %llu", r.depth);
+	CHECK(r.elapsed == 0.25, "expected 0.25 s, got %g", r.elapsed);
+	CHECK(!r.depth_too_small, "depth flagged");
+	CHECK(strcmp(spin_property_name(r.first_error),
 		      "check: a truly stale fault was not retried") == 0,
 	       "property '%s'", spin_property_name(r.first_error));
 }
@@ -84,29 +74,29 @@ static void test_clean(void)
 {
 	struct pan_report r;
 
-	EXPECT(spin_parse_pan(pan_clean, &r) == 0, "%s", "stats not found");
-	EXPECT(r.errors == 0 && !r.assertion && !r.first_error[0],
+	CHECK(spin_parse_pan(pan_clean, &r) == 0, "stats not found");
+	CHECK(r.errors == 0 && !r.assertion && !r.first_error[0],
 	       "errors %lu, first error '%s'", r.errors, r.first_error);
-	EXPECT(r.stored == 2438, "expected 2438 stored, got %llu", r.stored);
-	EXPECT(r.matched == 1102, "expected 1102 matched, got %llu", r.matched);
-	EXPECT(r.depth == 42, "expected depth 42, got %llu", r.depth);
+	CHECK(r.stored == 2438, "expected 2438 stored, got %llu", r.stored);
+	CHECK(r.matched == 1102, "expected 1102 matched, got %llu", r.matched);
+	CHECK(r.depth == 42, "expected depth 42, got %llu", r.depth);
 }
 
 static void test_model_errors(void)
 {
 	struct pan_report r;
 
-	EXPECT(spin_parse_pan(pan_end_state, &r) == 0, "%s", "stats not found");
-	EXPECT(r.errors == 1 && !r.assertion,
+	CHECK(spin_parse_pan(pan_end_state, &r) == 0, "stats not found");
+	CHECK(r.errors == 1 && !r.assertion,
 	       "an invalid end state is not an assertion (errors %lu, assertion %d)",
 	       r.errors, r.assertion);
-	EXPECT(spin_parse_pan(pan_depth, &r) == 0 && r.depth_too_small,
+	CHECK(spin_parse_pan(pan_depth, &r) == 0 && r.depth_too_small,
 	       "depth_too_small %d", r.depth_too_small);
-	EXPECT(spin_parse_pan("spin: something else\n", &r) == -1,
-	       "%s", "no statistics must be an error");
-	EXPECT(strcmp(spin_property_name("assertion violated ((spte[1]==0)||(spte[1]==(gen[1]+1)))"),
+	CHECK(spin_parse_pan("spin: something else\n", &r) == -1,
+	       "no statistics must be an error");
+	CHECK(strcmp(spin_property_name("assertion violated ((spte[1]==0)||(spte[1]==(gen[1]+1)))"),
 		      "audit: an installed SPTE holds an old generation") == 0,
-	       "%s", "audit assertion not named");
+	       "audit assertion not named");
 }
 
 static void test_trail(void)
@@ -115,13 +105,13 @@ static void test_trail(void)
 
 	memset(&v, 0, sizeof(v));
 	spin_parse_trail(trail, &v);
-	EXPECT(v.n_steps == 4, "expected 4 steps, got %u", v.n_steps);
-	EXPECT(strcmp(v.steps[0], "vcpu0 read seq: snapshot 0 (fault gfn 1, slot0)") == 0,
+	CHECK(v.n_steps == 4, "expected 4 steps, got %u", v.n_steps);
+	CHECK(strcmp(v.steps[0], "vcpu0 read seq: snapshot 0 (fault gfn 1, slot0)") == 0,
 	       "step 1 '%s'", v.steps[0]);
-	EXPECT(strcmp(v.steps[2], "  begin") == 0, "step 3 '%s'", v.steps[2]);
-	EXPECT(strcmp(v.steps[3], "  no retry: INSTALL spte <- generation 0") == 0,
+	CHECK(strcmp(v.steps[2], "  begin") == 0, "step 3 '%s'", v.steps[2]);
+	CHECK(strcmp(v.steps[3], "  no retry: INSTALL spte <- generation 0") == 0,
 	       "step 4 '%s'", v.steps[3]);
-	EXPECT(!v.steps_truncated, "%s", "truncated");
+	CHECK(!v.steps_truncated, "truncated");
 }
 
 static void test_trail_truncated(void)
@@ -134,7 +124,7 @@ static void test_trail_truncated(void)
 		n += (size_t)snprintf(many + n, sizeof(many) - n, "@@ s%d\n", i);
 	memset(&v, 0, sizeof(v));
 	spin_parse_trail(many, &v);
-	EXPECT(v.n_steps == SPIN_MAX_STEPS && v.steps_truncated,
+	CHECK(v.n_steps == SPIN_MAX_STEPS && v.steps_truncated,
 	       "expected %d steps and truncated, got %u, %d", SPIN_MAX_STEPS,
 	       v.n_steps, v.steps_truncated);
 }
@@ -146,7 +136,5 @@ int main(void)
 	test_model_errors();
 	test_trail();
 	test_trail_truncated();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_summary("spin_parse");
 }
