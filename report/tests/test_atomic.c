@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "report/atomic_file.h"
-#include "report/tests/check.h"
 #include "report/tests/fixture_util.h"
+#include "tests/check.h"
 
 static char dir[4096];
 
@@ -83,8 +83,8 @@ int main(void)
 	s = read_all(path);
 	CHECK(s && strcmp(s, "{\"complete\": 1}\n") == 0);
 	count_entries(&visible, &temps);
-	CHECK_INT(visible, 1);
-	CHECK_INT(temps, 0);
+	CHECK_EQ_I64(visible, 1);
+	CHECK_EQ_I64(temps, 0);
 
 	/* Killed while replacing: the old complete content is still there. */
 	killed_writer(path);
@@ -94,8 +94,8 @@ int main(void)
 	killed_writer(path2);
 	CHECK(read_all(path2) == NULL);
 	count_entries(&visible, &temps);
-	CHECK_INT(visible, 1);  /* only result.json */
-	CHECK_INT(temps, 2);    /* the dead writers' hidden leftovers */
+	CHECK_EQ_I64(visible, 1);  /* only result.json */
+	CHECK_EQ_I64(temps, 2);    /* the dead writers' hidden leftovers */
 
 	/* Abort: final untouched, temporary gone. */
 	CHECK(atomic_open(&af, path, err, sizeof(err)) == 0);

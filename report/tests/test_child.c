@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "report/child.h"
-#include "report/tests/check.h"
 #include "report/tests/fixture_util.h"
+#include "tests/check.h"
 
 int main(void)
 {
@@ -25,8 +25,8 @@ int main(void)
 				 .stderr_path = errp };
 
 	child_run(&s1, &r, err, sizeof(err));
-	CHECK_INT(r.outcome, CHILD_EXITED);
-	CHECK_INT(r.exit_code, 3);
+	CHECK_EQ_I64(r.outcome, CHILD_EXITED);
+	CHECK_EQ_I64(r.exit_code, 3);
 	{
 		FILE *f = fopen(out, "r");
 
@@ -43,14 +43,14 @@ int main(void)
 	struct child_spec s2 = { .argv = missing };
 
 	child_run(&s2, &r, err, sizeof(err));
-	CHECK_INT(r.outcome, CHILD_NOT_STARTED);
+	CHECK_EQ_I64(r.outcome, CHILD_NOT_STARTED);
 	CHECK(strstr(err, "/nonexistent/program") != NULL);
 
 	char *sleeper[] = { "/bin/sleep", "30", NULL };
 	struct child_spec s3 = { .argv = sleeper, .timeout_s = 0.2 };
 
 	child_run(&s3, &r, err, sizeof(err));
-	CHECK_INT(r.outcome, CHILD_TIMED_OUT);
+	CHECK_EQ_I64(r.outcome, CHILD_TIMED_OUT);
 
 	/* Interrupt: a helper process sends SIGINT to us while the child
 	 * sleeps. Whenever it lands (before or during the child), the
@@ -67,10 +67,10 @@ int main(void)
 
 	child_run(&s4, &r, err, sizeof(err));
 	waitpid(helper, NULL, 0);
-	CHECK_INT(r.outcome, CHILD_INTERRUPTED);
-	CHECK_INT(child_stop_signal(), SIGINT);
+	CHECK_EQ_I64(r.outcome, CHILD_INTERRUPTED);
+	CHECK_EQ_I64(child_stop_signal(), SIGINT);
 	/* Once stopped, no new child starts. */
 	child_run(&s1, &r, err, sizeof(err));
-	CHECK_INT(r.outcome, CHILD_INTERRUPTED);
+	CHECK_EQ_I64(r.outcome, CHILD_INTERRUPTED);
 	return check_summary("child");
 }

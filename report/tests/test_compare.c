@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "report/compare.h"
-#include "report/tests/check.h"
 #include "report/tests/fixture_util.h"
+#include "tests/check.h"
 
 static const char *fixture;
 static char scratch[4096], newdir[4200];
@@ -64,7 +64,7 @@ static void expect_bad(const char *what, const char *base, const char *new_path,
 		fprintf(stderr, "bad input '%s': expected exit 2, empty stdout, "
 			"'%s' in the message; got %d, stdout '%s', stderr '%s'\n",
 			what, needle, rc, out_text, err_text);
-	CHECK_INT(rc, 2);
+	CHECK_EQ_I64(rc, 2);
 	CHECK(out_text[0] == '\0');
 	CHECK(strstr(err_text, needle) != NULL);
 	CHECK(strchr(err_text, '\n') == err_text + strlen(err_text) - 1);
@@ -73,7 +73,7 @@ static void expect_bad(const char *what, const char *base, const char *new_path,
 static void test_identical(void)
 {
 	fresh_copy();
-	CHECK_INT(run_compare(fixture, newdir), 0);
+	CHECK_EQ_I64(run_compare(fixture, newdir), 0);
 	CHECK(strstr(out_text, "no regression") != NULL);
 	CHECK(err_text[0] == '\0');
 }
@@ -90,7 +90,7 @@ static void test_doctored(void)
 	CHECK(save(k2, newdir, "sweep/multislot_slots/K2.json") == 0);
 	scale_bench("path/union", "real_time", 2.0);
 
-	CHECK_INT(run_compare(fixture, newdir), 1);
+	CHECK_EQ_I64(run_compare(fixture, newdir), 1);
 	CHECK(strstr(out_text, "sweep/multislot_slots/K2.json: trackers.union.fn: "
 		      "0 -> 1") != NULL);
 	CHECK(strstr(out_text, "stress.json: path/union real_time:") != NULL);
@@ -108,7 +108,7 @@ static void test_noise_and_speedup(void)
 	scale_bench("stress/alias/hva/threads:2", "faults_per_s", 1.5);
 	/* Tail latency 10x worse: printed, but scheduling noise, not gated. */
 	scale_bench("stress/alias/gfn/threads:1", "p99_ns", 10);
-	CHECK_INT(run_compare(fixture, newdir), 0);
+	CHECK_EQ_I64(run_compare(fixture, newdir), 0);
 	CHECK(strstr(out_text, "stress/alias/gfn/threads:1 p99_ns") != NULL);
 	CHECK(strstr(out_text, "reported, not gated") != NULL);
 }
@@ -118,7 +118,7 @@ static void test_rate_drop(void)
 {
 	fresh_copy();
 	scale_bench("stress/alias/exact/threads:2", "faults_per_s", 0.5);
-	CHECK_INT(run_compare(fixture, newdir), 1);
+	CHECK_EQ_I64(run_compare(fixture, newdir), 1);
 	CHECK(strstr(out_text, "stress/alias/exact/threads:2 faults_per_s") != NULL);
 }
 
@@ -138,7 +138,7 @@ static void test_stress_safety(void)
 		}
 	}
 	CHECK(save(root, newdir, "stress.json") == 0);
-	CHECK_INT(run_compare(fixture, newdir), 1);
+	CHECK_EQ_I64(run_compare(fixture, newdir), 1);
 	CHECK(strstr(out_text, "stress/alias/union/threads:1 fn: 0 -> 2") != NULL);
 }
 
@@ -163,7 +163,7 @@ static void test_unstable_base(void)
 	snprintf(base2, sizeof(base2), "%s/base2", scratch);
 	CHECK(copy_tree_sh(newdir, base2) == 0);
 	scale_bench("check/hva", "real_time", 2.0);
-	CHECK_INT(run_compare(base2, newdir), 0);
+	CHECK_EQ_I64(run_compare(base2, newdir), 0);
 	CHECK(strstr(out_text, "check/hva real_time") != NULL);
 	CHECK(strstr(out_text, "not gated") != NULL);
 }

@@ -7,8 +7,8 @@
 
 #include "report/derive.h"
 #include "report/plot.h"
-#include "report/tests/check.h"
 #include "report/tests/fixture_util.h"
+#include "tests/check.h"
 
 static char run[4300];
 
@@ -71,13 +71,13 @@ int main(int argc, char **argv)
 	CHECK(copy_tree_sh(argv[1], run) == 0);
 
 	CHECK(derive_all(run, &info, err, sizeof(err)) == 0);
-	CHECK_INT(info.trackers.n, 4);
+	CHECK_EQ_I64(info.trackers.n, 4);
 	CHECK(strcmp(info.trackers.names[2], "union") == 0);
-	CHECK_INT(info.alias_points, 2);
-	CHECK_INT(info.slot_points, 2);
-	CHECK_INT(info.patterns.n, 2); /* multislot, numa */
+	CHECK_EQ_I64(info.alias_points, 2);
+	CHECK_EQ_I64(info.slot_points, 2);
+	CHECK_EQ_I64(info.patterns.n, 2); /* multislot, numa */
 	CHECK(info.numa_hist);
-	CHECK_INT(info.stress_patterns.n, 2);
+	CHECK_EQ_I64(info.stress_patterns.n, 2);
 
 	/* (a): rows sorted by D (320 before 4096), values = the JSON's. */
 	csv = read_text("csv/fp_vs_distance.csv");
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		printf("gnuplot not installed: plots not checked\n");
 		return check_summary("derive");
 	}
-	CHECK_INT(plot_all(run, &info, stdout), 0);
+	CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
 	for (size_t i = 0; i < plot_defs_len; i++) {
 		char rel[256];
 

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "report/gbench_merge.h"
-#include "report/tests/check.h"
 #include "report/tests/fixture_util.h"
+#include "tests/check.h"
 
 int main(int argc, char **argv)
 {
@@ -41,14 +41,15 @@ int main(int argc, char **argv)
 
 		CHECK(strcmp(json_string_value(json_object_get(b, "run_type")),
 			     "iteration") == 0);
-		CHECK_INT(json_integer_value(json_object_get(b, "repetitions")), 3);
+		CHECK_EQ_I64(json_integer_value(json_object_get(b, "repetitions")),
+			     3);
 		if (idx >= 0 && idx < 3)
 			idx_seen[idx]++;
 		n_iter++;
 	}
-	CHECK_INT(n_iter, 3 * in_fixture);
-	CHECK_INT(idx_seen[0], in_fixture);
-	CHECK_INT(idx_seen[2], in_fixture);
+	CHECK_EQ_I64(n_iter, 3 * in_fixture);
+	CHECK_EQ_I64(idx_seen[0], in_fixture);
+	CHECK_EQ_I64(idx_seen[2], in_fixture);
 	json_decref(m);
 
 	/* A part that is not benchmark JSON: error naming it, no output. */

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "report/mannwhitney.h"
-#include "report/tests/check.h"
+#include "tests/check.h"
 
 int main(void)
 {

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "report/results_dir.h"
-#include "report/tests/check.h"
 #include "report/tests/fixture_util.h"
+#include "tests/check.h"
 
 int main(void)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "report/run_plan.h"
-#include "report/tests/check.h"
+#include "tests/check.h"
 
 static const char *const patterns[] = { "single", "numa", NULL };
 static const char *missing;
@@ -41,16 +41,17 @@ int main(void)
 	o.quick = true;
 	o.repetitions = 4;
 	CHECK(plan_build(&o, &quick) == 0);
-	CHECK_INT(full.n_skipped, 0);
+	CHECK_EQ_I64(full.n_skipped, 0);
 	/* full: 9 + 8 sweep points + 2 patterns; quick: 5 + 4 + 2. */
-	CHECK_INT(count(&full, "sim"), 19);
-	CHECK_INT(count(&quick, "sim"), 11);
-	CHECK_INT(count(&full, "stress"), 1);
-	CHECK_INT(count(&quick, "stress"), 5); /* 4 runs + the merge */
-	CHECK_INT(quick.steps[quick.n - 1].kind, STEP_GBENCH_MERGE);
-	CHECK_INT(quick.steps[quick.n - 1].n_parts, 4);
-	CHECK_INT(count(&full, "live"), 1);
-	CHECK_INT(count(&quick, "live"), 0); /* measures the host: not in CI */
+	CHECK_EQ_I64(count(&full, "sim"), 19);
+	CHECK_EQ_I64(count(&quick, "sim"), 11);
+	CHECK_EQ_I64(count(&full, "stress"), 1);
+	CHECK_EQ_I64(count(&quick, "stress"), 5); /* 4 runs + the merge */
+	CHECK_EQ_I64(quick.steps[quick.n - 1].kind, STEP_GBENCH_MERGE);
+	CHECK_EQ_I64(quick.steps[quick.n - 1].n_parts, 4);
+	CHECK_EQ_I64(count(&full, "live"), 1);
+	/* live measures the host: not in CI */
+	CHECK_EQ_I64(count(&quick, "live"), 0);
 	for (size_t i = 0; i < quick.n; i++) {
 		const struct run_step *s = &quick.steps[i];
 
@@ -67,8 +68,8 @@ int main(void)
 	missing = "stress";
 	o.quick = false;
 	CHECK(plan_build(&o, &p) == 0);
-	CHECK_INT(count(&p, "stress"), 0);
-	CHECK_INT(p.n_skipped, 1);
+	CHECK_EQ_I64(count(&p, "stress"), 0);
+	CHECK_EQ_I64(p.n_skipped, 1);
 	CHECK(strstr(p.skipped[0], "`bench stress` is not built yet") != NULL);
 	plan_free(&p);
 	return check_summary("run_plan");
