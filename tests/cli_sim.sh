@@ -3,21 +3,7 @@
 # names the offending item, and prints nothing on stdout; good input works.
 set -u
 bench=$1
-pass=0 fail=0
-
-expect_bad() { # needle, args...
-	local needle=$1; shift
-	local out err rc
-	out=$("$bench" "$@" 2>/tmp/cli_sim_err.$$); rc=$?
-	err=$(cat /tmp/cli_sim_err.$$)
-	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"$needle"* ]] &&
-	   [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAILED: bench $* -> rc $rc, stdout '${out:0:80}', stderr '$err' (wanted '$needle')"
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 expect_bad "unknown command 'nosuch'" nosuch
 expect_bad "--pattern: unknown value 'bogus'" sim --pattern=bogus
@@ -35,20 +21,16 @@ expect_bad "--hot-fraction: 1.5 is out of range" sim --hot-fraction=1.5
 expect_bad "unexpected argument 'extra'" sim extra
 
 out=$("$bench" sim --pattern=multislot --steps=50000 --json) && [[ "$out" == *'"trackers"'* ]] &&
-	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAILED: good sim run"; }
-"$bench" sim --help | grep -q -- "--alias-distance" && pass=$((pass + 1)) ||
-	{ fail=$((fail + 1)); echo "FAILED: sim --help lists options"; }
-"$bench" --help | grep -q "sim" && pass=$((pass + 1)) ||
-	{ fail=$((fail + 1)); echo "FAILED: bench --help lists commands"; }
+	ok || ko "good sim run"
+"$bench" sim --help | grep -q -- "--alias-distance" && ok || ko "sim --help lists options"
+"$bench" --help | grep -q "sim" && ok || ko "bench --help lists commands"
 
 # Same seed: byte-identical JSON apart from timing; another seed differs.
 strip() { sed '/"timing"/,$d'; }
 a=$("$bench" sim --pattern=mixed --steps=100000 --seed=5 --json | strip)
 b=$("$bench" sim --pattern=mixed --steps=100000 --seed=5 --json | strip)
 c=$("$bench" sim --pattern=mixed --steps=100000 --seed=6 --json | strip)
-[ "$a" = "$b" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAILED: same seed differs"; }
-[ "$a" != "$c" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAILED: other seed identical"; }
+[ "$a" = "$b" ] && ok || ko "same seed differs"
+[ "$a" != "$c" ] && ok || ko "other seed identical"
 
-rm -f /tmp/cli_sim_err.$$
-echo "cli_sim: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary cli_sim

@@ -5,33 +5,15 @@
 # asserted in detail by test_explore through the library.)
 set -u
 bench=$1
-pass=0 fail=0
-errf=$(mktemp)
-trap 'rm -f "$errf"' EXIT
+. "$(dirname "$0")/../../tests/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAILED: $*"; }
-
-expect_bad() { # needle, args...
-	local needle=$1; shift
-	local out err rc
-	out=$("$bench" explore "$@" 2>"$errf"); rc=$?
-	err=$(cat "$errf")
-	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"$needle"* ]] &&
-	   [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
-		ok
-	else
-		ko "bench explore $* -> rc $rc, stdout '${out:0:80}', stderr '$err' (wanted '$needle')"
-	fi
-}
-
-expect_bad "--scenario: unknown value 'bogus'; accepted: multislot, alias, concurrent, private, smm, nested, all" --scenario=bogus
-expect_bad "--tracker: unknown value 'nope'; accepted: hva, gfn, union, exact, all" --tracker=nope
-expect_bad "--early-check: unknown value 'maybe'; accepted: both, on, off" --early-check=maybe
-expect_bad "unknown option '--frobnicate'" --frobnicate
-expect_bad "--max-states: 'x' is not a number" --max-states=x
-expect_bad "--max-states: 0 is out of range" --max-states=0
-expect_bad "unexpected argument 'extra'" extra
+expect_bad "--scenario: unknown value 'bogus'; accepted: multislot, alias, concurrent, private, smm, nested, all" explore --scenario=bogus
+expect_bad "--tracker: unknown value 'nope'; accepted: hva, gfn, union, exact, all" explore --tracker=nope
+expect_bad "--early-check: unknown value 'maybe'; accepted: both, on, off" explore --early-check=maybe
+expect_bad "unknown option '--frobnicate'" explore --frobnicate
+expect_bad "--max-states: 'x' is not a number" explore --max-states=x
+expect_bad "--max-states: 0 is out of range" explore --max-states=0
+expect_bad "unexpected argument 'extra'" explore extra
 
 # One scenario, one tracker: a single JSON object with the violation and a
 # counterexample that ends in the stale install.
@@ -56,12 +38,11 @@ n=$(grep -c '^    "scenario": ' <<<"$out")
 	ko "--scenario=all --json: rc $rc, starts '${out:0:1}', $n scenarios"
 
 # A state limit too small to finish is reported and fails (exit 1).
-"$bench" explore --scenario=alias --tracker=union --max-states=10 >"$errf" 2>&1
+"$bench" explore --scenario=alias --tracker=union --max-states=10 >"$tmp/err" 2>&1
 rc=$?
-[ "$rc" -eq 1 ] && grep -q INCOMPLETE "$errf" && ok || ko "--max-states=10: rc $rc"
+[ "$rc" -eq 1 ] && grep -q INCOMPLETE "$tmp/err" && ok || ko "--max-states=10: rc $rc"
 
 "$bench" explore --help | grep -q -- "--early-check" && ok || ko "explore --help lists options"
 "$bench" --help | grep -q "explore" && ok || ko "bench --help lists explore"
 
-echo "cli_explore: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary cli_explore

@@ -6,24 +6,20 @@
 # bench/cmd_explore.c yet.
 set -u
 bench=$1
-pass=0 fail=0
-errf=$(mktemp)
-trap 'rm -f "$errf"' EXIT
+. "$(dirname "$0")/../../tests/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAILED: $*"; }
 count() { grep -c -- "$1" <<<"$2"; }
 
 if ! command -v spin >/dev/null || ! command -v gcc >/dev/null; then
 	echo "SKIP: spin or gcc not installed"; exit 77
 fi
-"$bench" explore --vs-spin --help >/dev/null 2>"$errf"
-if [ $? -eq 2 ] && grep -q "vs-spin" "$errf"; then
+"$bench" explore --vs-spin --help >/dev/null 2>"$tmp/err"
+if [ $? -eq 2 ] && grep -q "vs-spin" "$tmp/err"; then
 	echo "SKIP: bench explore does not accept --vs-spin yet"; exit 77
 fi
 
-out=$("$bench" explore --vs-spin --scenario=multislot --early-check=on --json 2>"$errf"); rc=$?
-if [ "$rc" -eq 0 ]; then ok; else ko "multislot: rc $rc, stderr $(cat "$errf")"; fi
+out=$("$bench" explore --vs-spin --scenario=multislot --early-check=on --json 2>"$tmp/err"); rc=$?
+if [ "$rc" -eq 0 ]; then ok; else ko "multislot: rc $rc, stderr $(cat "$tmp/err")"; fi
 # Rows hva, gfn, union: only gfn violates, in both checkers.
 n=$(count '"violation": true' "$out")
 [ "$n" -eq 2 ] && ok || ko "expected 2 violations (explore + spin, gfn), got $n"
@@ -34,10 +30,9 @@ n=$(count '"trail": "same"' "$out")
 grep -q 'range=\[2,3), truly stale' <<<"$out" && ok ||
 	ko "spin's counterexample lacks the locked check against range [2,3)"
 
-out=$("$bench" explore --vs-spin --scenario=smm 2>"$errf"); rc=$?
-err=$(cat "$errf")
+out=$("$bench" explore --vs-spin --scenario=smm 2>"$tmp/err"); rc=$?
+err=$(cat "$tmp/err")
 if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"accepted: multislot, alias, concurrent, private, all"* ]]; then ok
 else ko "--scenario=smm: rc $rc, stdout '${out:0:60}', stderr '$err'"; fi
 
-echo "cli_vs_spin: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary cli_vs_spin

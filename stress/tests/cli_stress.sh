@@ -5,36 +5,15 @@
 # writes Google Benchmark JSON with the gate's counters and the context.
 set -u
 bench=$1
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../../tests/lib.sh"
 
-expect_bad() { # needle, args...
-	local needle=$1; shift
-	local out err rc
-	out=$("$bench" stress "$@" 2>"$tmp/err"); rc=$?
-	err=$(cat "$tmp/err")
-	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"$needle"* ]] &&
-	   [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAILED: bench stress $* -> rc $rc, stdout '${out:0:80}', stderr '$err' (wanted '$needle')"
-	fi
-}
-
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $what"; fi
-}
-
-expect_bad "--placement: unknown value 'bogus'; accepted: scatter, compact, none" --placement=bogus
-expect_bad "--threads: 0 is out of range" --threads=0
-expect_bad "--threads: 'x' is not a number" --threads=1,x
-expect_bad "--threads: '-3' is negative" --threads=-3
-expect_bad "unknown option '--frobnicate'" --frobnicate
-expect_bad "unrecognized command-line flag: --benchmark_frobnicate=1" --benchmark_frobnicate=1
-expect_bad "--benchmark_filter='^no/such' selects no benchmark" '--benchmark_filter=^no/such'
+expect_bad "--placement: unknown value 'bogus'; accepted: scatter, compact, none" stress --placement=bogus
+expect_bad "--threads: 0 is out of range" stress --threads=0
+expect_bad "--threads: 'x' is not a number" stress --threads=1,x
+expect_bad "--threads: '-3' is negative" stress --threads=-3
+expect_bad "unknown option '--frobnicate'" stress --frobnicate
+expect_bad "unrecognized command-line flag: --benchmark_frobnicate=1" stress --benchmark_frobnicate=1
+expect_bad "--benchmark_filter='^no/such' selects no benchmark" stress '--benchmark_filter=^no/such'
 
 # The no-match run must not truncate or create the output file.
 echo sentinel >"$tmp/keep.json"
@@ -71,5 +50,4 @@ for k in placement allowed_cpus topology cpu_model bench_version; do
 done
 check "stress/alias/hva/threads:1 in JSON" grep -q '"name": "stress/alias/hva/threads:1"' "$tmp/out.json"
 
-echo "stress_cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary stress_cli
