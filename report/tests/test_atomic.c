@@ -9,22 +9,9 @@
 #include "report/atomic_file.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
+#include "tests/fixture.h"
 
 static char dir[4096];
-
-static const char *read_all(const char *path)
-{
-	static char buf[256];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* Visible (non-hidden) entries of dir, and hidden temporary ones. */
 static void count_entries(int *visible, int *temps)
@@ -80,7 +67,7 @@ int main(void)
 
 	/* Normal write: content in place, no temporary left. */
 	CHECK(atomic_write_string(path, "{\"complete\": 1}\n", err, sizeof(err)) == 0);
-	s = read_all(path);
+	s = read_file(path);
 	CHECK(s && strcmp(s, "{\"complete\": 1}\n") == 0);
 	count_entries(&visible, &temps);
 	CHECK_EQ_I64(visible, 1);
@@ -88,11 +75,11 @@ int main(void)
 
 	/* Killed while replacing: the old complete content is still there. */
 	killed_writer(path);
-	s = read_all(path);
+	s = read_file(path);
 	CHECK(s && strcmp(s, "{\"complete\": 1}\n") == 0);
 	/* Killed while creating: the name does not exist at all. */
 	killed_writer(path2);
-	CHECK(read_all(path2) == NULL);
+	CHECK(read_file(path2) == NULL);
 	count_entries(&visible, &temps);
 	CHECK_EQ_I64(visible, 1);  /* only result.json */
 	CHECK_EQ_I64(temps, 2);    /* the dead writers' hidden leftovers */
@@ -101,14 +88,14 @@ int main(void)
 	CHECK(atomic_open(&af, path, err, sizeof(err)) == 0);
 	fputs("garbage", af.f);
 	atomic_abort(&af);
-	s = read_all(path);
+	s = read_file(path);
 	CHECK(s && strcmp(s, "{\"complete\": 1}\n") == 0);
 	CHECK(access(af.tmp_path, F_OK) != 0);
 
 	/* Reserve + publish, as for a child's output. */
 	CHECK(atomic_reserve(path2, tmp, sizeof(tmp), err, sizeof(err)) == 0);
 	CHECK(strstr(tmp, "/.never.json.tmp.") != NULL);
-	CHECK(read_all(path2) == NULL);
+	CHECK(read_file(path2) == NULL);
 	{
 		FILE *f = fopen(tmp, "w");
 
@@ -116,7 +103,7 @@ int main(void)
 		fclose(f);
 	}
 	CHECK(atomic_publish(tmp, path2, err, sizeof(err)) == 0);
-	s = read_all(path2);
+	s = read_file(path2);
 	CHECK(s && strcmp(s, "{}\n") == 0);
 	CHECK(access(tmp, F_OK) != 0);
 

@@ -9,24 +9,16 @@
 #include "report/plot.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
+#include "tests/fixture.h"
 
 static char run[4300];
 
 static char *read_text(const char *rel)
 {
-	static char buf[1 << 15];
 	char path[4400];
-	FILE *f;
-	size_t n;
 
 	snprintf(path, sizeof(path), "%s/%s", run, rel);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return read_file(path);
 }
 
 /* 100 * (fp_range + fp_seq) / attempts of one tracker, from the JSON. */

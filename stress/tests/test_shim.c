@@ -8,6 +8,7 @@
 
 #include "stress/gbench_shim.h"
 #include "tests/check.h"
+#include "tests/fixture.h"
 
 struct seen {
 	int calls;
@@ -59,20 +60,6 @@ static void bm_error(gb_state *st, void *user)
 		;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	static char buf[1 << 16];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 int main(void)
 {
 	struct seen counter = { 0 }, threads = { 0 };
@@ -111,7 +98,7 @@ int main(void)
 	fputs("sentinel", f);
 	fclose(f);
 	CHECK_EQ_U64(gb_count_matching(msg, sizeof(msg)), 3, "instances matching ^t/");
-	json = slurp(out_path);
+	json = read_file(out_path);
 	CHECK(json && strcmp(json, "sentinel") == 0, "count touched the out file");
 
 	CHECK_EQ_U64(gb_run(false), 3, "benchmarks run");
@@ -124,7 +111,7 @@ int main(void)
 	CHECK(threads.index_mask == 7, "thread indexes: expected mask 7, got %d",
 	      threads.index_mask);
 
-	json = slurp(out_path);
+	json = read_file(out_path);
 	CHECK(json != NULL, "no JSON written to %s", out_path);
 	if (json) {
 		CHECK(strstr(json, "\"name\": \"t/counter/7\"") != NULL, "t/counter/7 missing");
