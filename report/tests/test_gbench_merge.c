@@ -33,8 +33,8 @@ int main(int argc, char **argv)
 	CHECK(gbench_merge(parts, 3, out, err, sizeof(err)) == 0);
 	m = load(dir, "merged.json");
 	CHECK(m != NULL);
-	CHECK(json_equal(json_object_get(json_object_get(m, "context"), "num_cpus"),
-			 json_integer(2)));
+	CHECK_EQ_I64(json_integer_value(json_object_get(json_object_get(m, "context"),
+							"num_cpus")), 2);
 	json_array_foreach(json_object_get(m, "benchmarks"), i, b) {
 		json_int_t idx = json_integer_value(json_object_get(b,
 						"repetition_index"));
