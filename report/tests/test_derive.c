@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	d320_union = fp_rate("sweep/alias_distance/D320.json", "union");
 	d4096_hva = fp_rate("sweep/alias_distance/D4096.json", "hva");
 	{
-		double h, g, u, e;
+		double h = NAN, g = NAN, u = NAN, e = NAN;
 		const char *row = csv ? strstr(csv, "\n320,") : NULL;
 
 		CHECK(row && sscanf(row, "\n320,%lf,%lf,%lf,%lf", &h, &g, &u, &e) == 4);
