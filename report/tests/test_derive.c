@@ -15,7 +15,7 @@ static char run[4300];
 
 static char *read_text(const char *rel)
 {
-	char path[4400];
+	char path[4608];
 
 	snprintf(path, sizeof(path), "%s/%s", run, rel);
 	return read_file(path);
@@ -36,7 +36,7 @@ static double fp_rate(const char *rel, const char *tracker)
 
 static bool file_starts_with(const char *rel, const char *magic, size_t n)
 {
-	char path[4400], head[16] = "";
+	char path[4608], head[16] = "";
 	FILE *f;
 	size_t got;
 
