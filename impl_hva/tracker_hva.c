@@ -32,11 +32,12 @@ static enum retry_verdict hva_retry(struct tracker_state *t,
 				    const struct fault_key *key,
 				    uint64_t seq_snapshot)
 {
-	/* No hva: only "any invalidation in progress" can be known. */
-	uint64_t k = key->has_hva ? key->hva : WHOLE_SPACE_START;
-
-	if (!key->has_hva ? READ_ONCE(t->in_progress) != 0
-			  : tracker_key_in_range(t, k))
+	/* No hva (private memory): all that can be known is "something is in
+	 * flight", i.e. the whole space. in_progress first: nothing in
+	 * flight is the common case and costs one load. */
+	if (READ_ONCE(t->in_progress) &&
+	    (!key->has_hva || (key->hva >= READ_ONCE(t->range_start) &&
+			       key->hva < READ_ONCE(t->range_end))))
 		return RETRY_RANGE;
 	return tracker_check_seq(t, seq_snapshot);
 }
