@@ -47,9 +47,10 @@ void sim_print_table(FILE *out, const struct pattern_world *w,
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].stats.fn || r[i].stale_sptes)
-			fprintf(out, "UNSAFE: %s installed %" PRIu64 " stale SPTEs "
-				"(missed invalidations); the end audit found %" PRIu64
-				" stale SPTEs (%" PRIu64 " still mapped at the end)\n",
+			fprintf(out, "UNSAFE: %s missed %" PRIu64 " invalidations "
+				"(installed an SPTE while its page was being "
+				"invalidated); the audit found %" PRIu64 " SPTEs on "
+				"changed pages (%" PRIu64 " still mapped at the end)\n",
 				r[i].tracker->name, r[i].stats.fn, r[i].stale_sptes,
 				r[i].stale_sptes_at_end);
 		if (r[i].retries_per_spte)
