@@ -23,6 +23,10 @@ struct derive_info {
 	int alias_points, slot_points;    /* (a), (b): sweep points found */
 	bool numa_hist;                   /* (e): histogram present */
 	char numa_max[256];               /* "hva 123, gfn 123, ..." */
+	bool live;                        /* (f): live.json with a measurement */
+	char live_why[320];               /* (f): why not, when live.json says */
+	char live_note[256];              /* (f): "kernel K, N runs per layout" */
+	char live_ratio[256];             /* measured ratio vs model's, summary */
 };
 
 /* Every CSV that the run's files allow; a missing input skips its CSV
@@ -35,6 +39,10 @@ int derive_sim_csvs(const char *run_dir, struct derive_info *info, char *err,
 		    size_t errlen);
 int derive_stress_csv(const char *run_dir, struct derive_info *info,
 		      char *err, size_t errlen);
+/* live.json absent: nothing. Skipped (or no measurement): no CSV, the
+ * reason in info->live_why. Measured: the CSV and info->live. */
+int derive_live_csv(const char *run_dir, struct derive_info *info, char *err,
+		    size_t errlen);
 
 /* "a b c" from a name list, for gnuplot's word(). */
 void name_list_join(const struct name_list *l, char *buf, size_t len);

@@ -22,6 +22,7 @@
 #define CSV_FAULTS_THREADS   "faults_vs_threads.csv"
 #define CSV_RETRY_BREAKDOWN  "retry_breakdown.csv"
 #define CSV_NUMA_HIST        "numa_retries_per_gfn.csv"
+#define CSV_LIVE             "live_vs_model.csv"
 
 /* The pattern whose per-gfn retry histogram plot (e) shows. */
 #define LAYOUT_HIST_PATTERN  "numa"
