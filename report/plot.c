@@ -26,6 +26,8 @@ const struct plot_def plot_defs[] = {
 	  "retry breakdown per pattern and tracker", 1400, 700 },
 	{ "e", "e_numa_retries_per_gfn", "numa_retries_per_gfn.gp",
 	  "retries per gfn on numa", 1000, 620 },
+	{ "f", "f_live_vs_model", "live_vs_model.gp",
+	  "live KVM retries vs the model", 1400, 620 },
 };
 const size_t plot_defs_len = sizeof(plot_defs) / sizeof(plot_defs[0]);
 
@@ -49,6 +51,11 @@ const char *plot_missing_input(const struct plot_def *p,
 		return info->patterns.n ? NULL : "no per-pattern sim results";
 	case 'e':
 		return info->numa_hist ? NULL : "no numa retry histogram";
+	case 'f':
+		if (info->live)
+			return NULL;
+		return info->live_why[0] ? info->live_why
+			: "no live.json (quick suite, or bench live not run)";
 	}
 	return "unknown plot";
 }
@@ -101,6 +108,7 @@ static size_t variables(char *out, size_t len, const char *run_dir,
 {
 	char csv[4096], q_csv[4200], tr[600], str[600], pat[600], spat[600];
 	char q_tr[700], q_str[700], q_pat[700], q_spat[700], q_max[600];
+	char q_live[600];
 
 	snprintf(csv, sizeof(csv), "%s/%s", run_dir, LAYOUT_CSV);
 	gp_quote(q_csv, sizeof(q_csv), csv);
@@ -113,12 +121,15 @@ static size_t variables(char *out, size_t len, const char *run_dir,
 	gp_quote(q_pat, sizeof(q_pat), pat);
 	gp_quote(q_spat, sizeof(q_spat), spat);
 	gp_quote(q_max, sizeof(q_max), info->numa_max);
+	gp_quote(q_live, sizeof(q_live), info->live_note);
 	return (size_t)snprintf(out, len,
 		"csvdir=%s; trackers=%s; ntrackers=%d; stress_trackers=%s; "
 		"nstress_trackers=%d; patterns=%s; npatterns=%d; "
-		"stress_patterns=%s; nstress_patterns=%d; numa_max=%s; ",
+		"stress_patterns=%s; nstress_patterns=%d; numa_max=%s; "
+		"live_note=%s; ",
 		q_csv, q_tr, info->trackers.n, q_str, info->stress_trackers.n,
-		q_pat, info->patterns.n, q_spat, info->stress_patterns.n, q_max);
+		q_pat, info->patterns.n, q_spat, info->stress_patterns.n, q_max,
+		q_live);
 }
 
 /* One gnuplot process draws all three terminals of a plot. */

@@ -11,7 +11,7 @@
 #include "report/derive.h"
 
 struct plot_def {
-	const char *id;     /* "a" ... "e" */
+	const char *id;     /* "a" ... "f" */
 	const char *stem;   /* output name without extension */
 	const char *script; /* in REPORT_PLOTS_DIR */
 	const char *title;

@@ -1,7 +1,8 @@
 # Shared look of every plot; loaded first by each script. The driver has set
 # the terminal, the output and these variables: csvdir, trackers/ntrackers,
 # stress_trackers/nstress_trackers, patterns/npatterns,
-# stress_patterns/nstress_patterns, numa_max, term_kind (png, svg, dumb).
+# stress_patterns/nstress_patterns, numa_max, live_note, term_kind (png, svg,
+# dumb).
 set datafile separator comma
 set datafile missing 'nan'
 set grid lc rgb '#dddddd'
