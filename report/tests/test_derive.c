@@ -1,12 +1,16 @@
 /* CSV derivation on the fixture run: the numbers in the CSVs are the ones
  * computed here independently from the JSON, and the plots (when gnuplot
- * is installed) come out as PNG, SVG and text. argv[1]: fixture run. */
+ * is installed) come out as PNG, SVG and text. The fixture run has no
+ * live.json (like a quick run): plot (f) is skipped, not failed. Then the
+ * live fixture is added and (f) is derived and drawn; then marked skipped.
+ * argv[1]: fixture run; argv[2]: folder with the live.json fixture. */
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "report/derive.h"
 #include "report/plot.h"
+#include "report/summary.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
 #include "tests/fixture.h"
@@ -49,15 +53,132 @@ static bool file_starts_with(const char *rel, const char *magic, size_t n)
 	return got == n && memcmp(head, magic, n) == 0;
 }
 
+/* For CHECK_CONTAINS, which needs a string. */
+static const char *nz(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+static const struct plot_def *plot_f(void)
+{
+	for (size_t i = 0; i < plot_defs_len; i++)
+		if (strcmp(plot_defs[i].id, "f") == 0)
+			return &plot_defs[i];
+	return NULL;
+}
+
+static bool plot_exists(const struct plot_def *p)
+{
+	char path[4608];
+
+	snprintf(path, sizeof(path), "%s/plots/%s.png", run, p->stem);
+	return access(path, F_OK) == 0;
+}
+
+/* The summary as printed, into a static buffer. */
+static const char *summary_text(const struct derive_info *info)
+{
+	FILE *f = tmpfile();
+	const char *text;
+
+	if (!f)
+		return "";
+	summary_write(run, info, f);
+	text = slurp(f);
+	fclose(f);
+	return text;
+}
+
+/* One "name,median,min,max,runs" row of the layout block against that
+ * layout in live.json: the same numbers, runs = its runs array. */
+static void check_layout_row(const char *csv, const json_t *live,
+			     const char *name)
+{
+	const json_t *c = json_object_get(json_object_get(json_object_get(
+		live, "measured"), "layouts"), name);
+	char needle[64];
+	const char *row;
+	double med = NAN, lo = NAN, hi = NAN, runs = NAN;
+
+	snprintf(needle, sizeof(needle), "\n%s,", name);
+	row = csv ? strstr(csv, needle) : NULL;
+	CHECK(row && sscanf(row + strlen(needle), "%lf,%lf,%lf,%lf", &med, &lo,
+			    &hi, &runs) == 4, "%s row", name);
+	CHECK_NEAR(med, jin_num(c, "median", NAN), 1e-5 * med, "%s", name);
+	CHECK_NEAR(lo, jin_num(c, "min", NAN), 1e-5 * lo, "%s", name);
+	CHECK_NEAR(hi, jin_num(c, "max", NAN), 1e-5 * hi, "%s", name);
+	CHECK_NEAR(runs, (double)json_array_size(json_object_get(c, "runs")),
+		   0, "%s", name);
+	CHECK(lo <= med && med <= hi, "%s", name);
+}
+
+/* (f) from the live fixture: the CSV holds live.json's numbers. */
+static void check_live_csv(void)
+{
+	json_t *live = load(run, "live.json");
+	const json_t *m = json_object_get(live, "measured");
+	const json_t *sp = json_object_get(m, "spread");
+	const json_t *model = json_object_get(live, "model");
+	const char *csv = read_text("csv/live_vs_model.csv"), *row;
+	double r = NAN, lo = NAN, hi = NAN, u = NAN, h = NAN;
+
+	CHECK(live != NULL);
+	CHECK(csv && strstr(csv, "\n# layouts\nlayout,median,min,max,runs\n"
+			    "aliased,"));
+	/* The pair the ratio compares first, then the plain rates. */
+	CHECK(csv && strstr(csv, "\ncontrol,") < strstr(csv, "\nsingle,") &&
+	      strstr(csv, "\nsingle,") < strstr(csv, "\nmultislot,"));
+	check_layout_row(csv, live, "aliased");
+	check_layout_row(csv, live, "control");
+	check_layout_row(csv, live, "single");
+	check_layout_row(csv, live, "multislot");
+	row = csv ? strstr(csv, "\n\n\n# ratio\nsource,ratio,low,high\n") : NULL;
+	CHECK(row != NULL);
+	row = csv ? strstr(csv, "\nlive kernel,") : NULL;
+	CHECK(row && sscanf(row, "\nlive kernel,%lf,%lf,%lf", &r, &lo, &hi) == 3);
+	CHECK_NEAR(r, jin_num(m, "ratio", NAN), 1e-5 * r);
+	CHECK_NEAR(lo, jin_num(sp, "ratio_min", NAN), 1e-5 * lo);
+	CHECK_NEAR(hi, jin_num(sp, "ratio_max", NAN), 1e-5 * hi);
+	/* The measured ratio is the medians' ratio: the JSON agrees. */
+	CHECK_NEAR(r, jin_num(m, "aliased", NAN) / jin_num(m, "control", NAN),
+		   1e-4 * r);
+	row = csv ? strstr(csv, "\nmodel: union,") : NULL;
+	CHECK(row && sscanf(row, "\nmodel: union,%lf,nan,nan\n", &u) == 1);
+	CHECK_NEAR(u, jin_num(model, "union_ratio", NAN), 1e-5 * u);
+	row = csv ? strstr(csv, "\nmodel: hva,") : NULL;
+	CHECK(row && sscanf(row, "\nmodel: hva,%lf,nan,nan\n", &h) == 1);
+	CHECK_NEAR(h, jin_num(model, "hva_ratio", NAN), 1e-5);
+	json_decref(live);
+}
+
+static void check_plot_files(const struct plot_def *p)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "plots/%s.png", p->stem);
+	CHECK(file_starts_with(rel, "\x89PNG", 4), "%s", rel);
+	snprintf(rel, sizeof(rel), "plots/%s.svg", p->stem);
+	CHECK(file_starts_with(rel, "<?xml", 5), "%s", rel);
+	snprintf(rel, sizeof(rel), "plots/%s.txt", p->stem);
+	CHECK(read_text(rel) && strlen(read_text(rel)) > 500, "%s", rel);
+}
+
 int main(int argc, char **argv)
 {
 	struct derive_info info;
 	char scratch[4096], err[1024];
 	const char *csv;
 	double d320_union, d4096_hva;
+	const struct plot_def *f = plot_f();
+	bool have_gnuplot;
+	char cmd[9000];
+	json_t *j;
 
-	if (argc != 2)
+	if (argc != 3)
 		return 2;
+	CHECK(f != NULL);
+	if (!f)
+		return check_summary("derive");
 	scratch_dir("derive", scratch, sizeof(scratch));
 	snprintf(run, sizeof(run), "%s/run", scratch);
 	CHECK(copy_tree_sh(argv[1], run) == 0);
@@ -70,6 +191,10 @@ int main(int argc, char **argv)
 	CHECK_EQ_I64(info.patterns.n, 2); /* multislot, numa */
 	CHECK(info.numa_hist);
 	CHECK_EQ_I64(info.stress_patterns.n, 2);
+	/* No live.json, as in a quick run: no CSV, (f) says why. */
+	CHECK(!info.live);
+	CHECK_CONTAINS(nz(plot_missing_input(f, &info)), "no live.json");
+	CHECK(read_text("csv/live_vs_model.csv") == NULL);
 
 	/* (a): rows sorted by D (320 before 4096), values = the JSON's. */
 	csv = read_text("csv/fp_vs_distance.csv");
@@ -113,22 +238,57 @@ int main(int argc, char **argv)
 	csv = read_text("csv/numa_retries_per_gfn.csv");
 	CHECK(csv && strstr(csv, "retries,hva,gfn,union,exact\n0,262144,"));
 
-	if (system("gnuplot --version >/dev/null 2>&1") != 0) {
+	have_gnuplot = system("gnuplot --version >/dev/null 2>&1") == 0;
+	if (!have_gnuplot) {
 		printf("gnuplot not installed: plots not checked\n");
-		return check_summary("derive");
+	} else {
+		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
+		for (size_t i = 0; i < plot_defs_len; i++)
+			if (&plot_defs[i] != f)
+				check_plot_files(&plot_defs[i]);
+		CHECK(!plot_exists(f));
+		CHECK(strstr(read_text("plots/a_fp_vs_alias_distance.txt"),
+			     "False-positive retries vs alias distance") != NULL);
 	}
-	CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
-	for (size_t i = 0; i < plot_defs_len; i++) {
-		char rel[256];
+	CHECK_CONTAINS(summary_text(&info), "(f) live KVM retries vs the model");
+	CHECK_CONTAINS(summary_text(&info), "not drawn: no live.json");
 
-		snprintf(rel, sizeof(rel), "plots/%s.png", plot_defs[i].stem);
-		CHECK(file_starts_with(rel, "\x89PNG", 4));
-		snprintf(rel, sizeof(rel), "plots/%s.svg", plot_defs[i].stem);
-		CHECK(file_starts_with(rel, "<?xml", 5));
-		snprintf(rel, sizeof(rel), "plots/%s.txt", plot_defs[i].stem);
-		CHECK(read_text(rel) && strlen(read_text(rel)) > 500);
+	/* With the live fixture: the CSV, then plot (f). */
+	snprintf(cmd, sizeof(cmd), "cp '%s/live.json' '%s/live.json'", argv[2],
+		 run);
+	CHECK(system(cmd) == 0);
+	CHECK(derive_all(run, &info, err, sizeof(err)) == 0, "%s", err);
+	CHECK(info.live);
+	CHECK(plot_missing_input(f, &info) == NULL);
+	CHECK_CONTAINS(info.live_note, "kernel 6.18.44-fixture, 3 runs");
+	check_live_csv();
+	CHECK_CONTAINS(summary_text(&info), "aliased/control retries per fixed "
+		       "fault: 12.12 (per-round 4.70..17.04, 3 runs); model "
+		       "union 12.77, hva 1.00");
+	CHECK_CONTAINS(summary_text(&info), "f_live_vs_model.png/.svg");
+	if (have_gnuplot) {
+		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
+		check_plot_files(f);
+		CHECK_CONTAINS(nz(read_text("plots/f_live_vs_model.txt")),
+			       "(f) Live KVM vs model (kernel 6.18.44-fixture");
+		CHECK_CONTAINS(nz(read_text("plots/f_live_vs_model.txt")),
+			       "model: union");
 	}
-	CHECK(strstr(read_text("plots/a_fp_vs_alias_distance.txt"),
-		     "False-positive retries vs alias distance") != NULL);
+
+	/* bench live could not measure: (f) is skipped with its reason. */
+	j = load(run, "live.json");
+	CHECK(j != NULL);
+	json_object_set_new(j, "measured", json_null());
+	json_object_set_new(j, "model", json_null());
+	json_object_set_new(j, "skipped", json_string("cannot open /dev/kvm"));
+	CHECK(save(j, run, "live.json") == 0);
+	CHECK(derive_all(run, &info, err, sizeof(err)) == 0, "%s", err);
+	CHECK(!info.live);
+	CHECK_CONTAINS(nz(plot_missing_input(f, &info)),
+		       "bench live did not measure: cannot open /dev/kvm");
+	CHECK_CONTAINS(summary_text(&info), "not drawn: bench live did not "
+		       "measure: cannot open /dev/kvm");
+	if (have_gnuplot)
+		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
 	return check_summary("derive");
 }
