@@ -94,11 +94,11 @@ static void notes(struct derive_info *info, const json_t *root,
 	size_t i;
 	int used;
 
-	/* The subtitle goes to gnuplot in single quotes (plot.c): keep it
-	 * plain. */
+	/* The subtitle reaches gnuplot on its command line (plot.c quotes
+	 * it): no control characters. */
 	snprintf(k, sizeof(k), "%s", kernel ? kernel : "unknown");
 	for (i = 0; k[i]; i++)
-		if (k[i] == '\'' || k[i] == '\\' || (unsigned char)k[i] < ' ')
+		if ((unsigned char)k[i] < ' ' || k[i] == 0x7f)
 			k[i] = '?';
 	snprintf(info->live_note, sizeof(info->live_note),
 		 "kernel %s, %.0f runs per layout", k,
