@@ -19,21 +19,6 @@
 enum early_mode { EARLY_BOTH, EARLY_ON, EARLY_OFF };
 static const char *const early_names[] = { "both", "on", "off", NULL };
 
-/* NAMES followed by "all", for an OPT_CHOICE table; returns the number of
- * names (the index of "all"). */
-static int with_all(const char *const *names, const char **out)
-{
-	size_t n = 0;
-
-	while (names[n] && n < MAX_CHOICES - 2) {
-		out[n] = names[n];
-		n++;
-	}
-	out[n] = "all";
-	out[n + 1] = NULL;
-	return (int)n;
-}
-
 static void usage(const struct opt_spec *specs)
 {
 	printf("usage: bench explore [--scenario=NAME|all] [--tracker=NAME|all] "
@@ -232,8 +217,8 @@ int cmd_explore(int argc, char **argv)
 	argc = drop_vs_spin(argc, argv);
 
 	/* Index n of each choice list is "all", the default. */
-	n_sc = with_all(scenario_names(), sc_choices);
-	n_tr = with_all(tracker_names(), tr_choices);
+	n_sc = opts_choices_with_all(scenario_names(), sc_choices, MAX_CHOICES);
+	n_tr = opts_choices_with_all(tracker_names(), tr_choices, MAX_CHOICES);
 	sc_idx = n_sc;
 	tr_idx = n_tr;
 	const struct opt_spec specs[] = {

@@ -31,20 +31,6 @@ struct row {
 	const char *trail; /* "same", "same length", "differs", "-" */
 };
 
-/* NAMES followed by "all"; returns the index of "all". */
-static int with_all(const char *const *names, const char **out)
-{
-	int n = 0;
-
-	while (names[n] && n < MAX_NAMES - 2) {
-		out[n] = names[n];
-		n++;
-	}
-	out[n] = "all";
-	out[n + 1] = NULL;
-	return n;
-}
-
 /* The common vocabulary of the two traces: actor name plus step kind. */
 static const char *const step_kinds[] = { "read seq", "pre-check 1", "resolve",
 					  "pre-check 2", "locked check",
@@ -229,8 +215,8 @@ static void print_json(const struct row *rows, int n)
 int cmd_explore_vs_spin(int argc, char **argv)
 {
 	const char *sc_choices[MAX_NAMES], *tr_choices[MAX_NAMES];
-	int n_sc = with_all(spin_scenarios, sc_choices);
-	int n_tr = with_all(spin_trackers, tr_choices);
+	int n_sc = opts_choices_with_all(spin_scenarios, sc_choices, MAX_NAMES);
+	int n_tr = opts_choices_with_all(spin_trackers, tr_choices, MAX_NAMES);
 	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, n = 0, rc = 0;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
 	bool json = false, vs_spin = false;

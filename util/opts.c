@@ -14,6 +14,20 @@ int opts_choice_index(const char *const *choices, const char *s)
 	return -1;
 }
 
+int opts_choices_with_all(const char *const *names, const char **out,
+			  size_t cap)
+{
+	size_t n = 0;
+
+	while (names[n] && n + 2 < cap) {
+		out[n] = names[n];
+		n++;
+	}
+	out[n] = "all";
+	out[n + 1] = NULL;
+	return (int)n;
+}
+
 void opts_join_choices(const char *const *choices, char *buf, size_t len)
 {
 	size_t used = 0;

@@ -65,6 +65,12 @@ int opts_parse_double(const char *what, const char *s, double min, double max,
 /* Finds choice text in a NULL-terminated list; -1 when absent. */
 int opts_choice_index(const char *const *choices, const char *s);
 
+/* Copies the NULL-terminated `names` into out[], then "all" and NULL (at most
+ * cap entries in all), for an OPT_CHOICE whose default is "all". Returns the
+ * index of "all". */
+int opts_choices_with_all(const char *const *names, const char **out,
+			  size_t cap);
+
 /* Formats "a, b, c" into buf. */
 void opts_join_choices(const char *const *choices, char *buf, size_t len);
 
