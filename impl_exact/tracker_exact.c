@@ -46,10 +46,10 @@ static void exact_range_add(struct tracker_state *t, const struct inval_ctx *inv
 		return;
 	}
 	if (!mine) {
-		/* Cannot happen within the engines' cap; stay safe regardless. */
-		t->exact_overflows++;
-		WRITE_ONCE(t->exact[0].start, 0);
-		WRITE_ONCE(t->exact[0].end, WHOLE_SPACE_END);
+		/* Cannot happen within the engines' cap. Should it, the range
+		 * is lost, so every check retries until nothing is in flight:
+		 * wasteful, never unsafe. */
+		WRITE_ONCE(t->exact_unrecorded, t->exact_unrecorded + 1);
 		return;
 	}
 	t->exact_overflows++;
@@ -65,12 +65,16 @@ static void exact_end(struct tracker_state *t, const struct inval_ctx *inv)
 		if (t->exact[i].handle == inv->handle)
 			WRITE_ONCE(t->exact[i].handle, 0);
 	tracker_end_common(t);
+	if (!t->in_progress)
+		WRITE_ONCE(t->exact_unrecorded, 0);
 }
 
 static enum retry_verdict exact_retry(struct tracker_state *t,
 				      const struct fault_key *key,
 				      uint64_t seq_snapshot)
 {
+	if (READ_ONCE(t->exact_unrecorded) && READ_ONCE(t->in_progress))
+		return RETRY_RANGE;
 	for (int i = 0; i < EXACT_MAX_RANGES; i++) {
 		struct exact_range *r = &t->exact[i];
 

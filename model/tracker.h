@@ -72,6 +72,7 @@ struct tracker_state {
 	/* Only for trackers that are instruments, not KVM policy. */
 	struct exact_range exact[EXACT_MAX_RANGES];
 	uint64_t exact_overflows; /* ranges merged because the area was full */
+	uint64_t exact_unrecorded; /* ranges that found no entry at all */
 };
 
 /* What an invalidation tells the tracker. */

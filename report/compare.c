@@ -266,7 +266,7 @@ int compare_run(const char *base, const char *new_path,
 	 * the last file) must still leave no partial report behind. */
 	c.out = open_memstream(&buf, &len);
 	if (!c.out) {
-		fprintf(errout, "compare: out of memory\n");
+		fprintf(errout, "bench compare: out of memory\n");
 		return 2;
 	}
 	if (check_input(&c, "BASE", base, &da) == 0 &&
@@ -283,7 +283,7 @@ int compare_run(const char *base, const char *new_path,
 	}
 	fclose(c.out);
 	if (c.bad[0]) {
-		fprintf(errout, "compare: %s\n", c.bad);
+		fprintf(errout, "bench compare: %s\n", c.bad);
 		free(buf);
 		return 2;
 	}

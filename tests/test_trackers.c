@@ -161,8 +161,34 @@ static void test_nested_exact(void)
 	CHECK(e->retry(&t, &in_b, 1) == RETRY_RANGE, "b's range must stay");
 }
 
+/* More invalidations in flight than exact's area holds (the engines never
+ * get there): it must degrade to retrying everything, never to a miss. */
+static void test_exact_full(void)
+{
+	const struct tracker_ops *e = tracker_find("exact");
+	struct tracker_state t = fresh();
+	struct fault_key k = shared_key(5000, 5000);
+
+	for (uint32_t h = 1; h <= EXACT_MAX_RANGES + 1; h++) {
+		struct inval_ctx inv = { .handle = h };
+
+		e->begin(&t, &inv);
+		e->range_add(&t, &inv, 5000 + 10 * h, 5001 + 10 * h);
+	}
+	CHECK(t.exact_unrecorded > 0, "the area never filled up");
+	/* gfn 5000 is in no recorded range, but one range went unrecorded. */
+	CHECK(e->retry(&t, &k, 0) == RETRY_RANGE, "exact missed with a lost range");
+	for (uint32_t h = 1; h <= EXACT_MAX_RANGES + 1; h++) {
+		struct inval_ctx inv = { .handle = h };
+
+		e->end(&t, &inv);
+	}
+	CHECK(e->retry(&t, &k, t.seq) == RETRY_NONE, "nothing in flight any more");
+}
+
 int main(void)
 {
+	test_exact_full();
 	test_multislot();
 	test_gap_between_slots();
 	test_end_and_sequence();
