@@ -50,7 +50,6 @@ int sim_run(const struct pattern_world *w, const struct tracker_ops *ops,
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		out->stats.retries_per_spte = out->retries_per_spte;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		/* Actor ids double as random stream ids: vCPUs first. */
@@ -61,6 +60,7 @@ int sim_run(const struct pattern_world *w, const struct tracker_ops *ops,
 		runnable[i] = i;
 	}
 	pattern_step_env(w, &vm, &env);
+	env.retries_per_spte = out->retries_per_spte;
 
 	t0 = now_seconds();
 	for (uint64_t s = 0; s < opt->steps && live; s++) {

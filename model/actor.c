@@ -94,13 +94,16 @@ static bool truly_stale(const struct vm *vm, const struct actor *a,
 	return resolved && READ_ONCE(vm->gen[page]) != a->gen_snapshot;
 }
 
-static void count_retry_on_gfn(const struct vm *vm, const struct actor *a,
-			       struct actor_stats *stats)
+static void count_retry_on_gfn(const struct step_env *env, const struct actor *a)
 {
-	if (stats->retries_per_spte)
-		__atomic_fetch_add(&stats->retries_per_spte[fault_slot(vm, a)->spte_base +
-							    a->fault.gfn - fault_slot(vm, a)->base_gfn],
-				   1, __ATOMIC_RELAXED);
+	const struct memslot *s;
+
+	if (!env->retries_per_spte)
+		return;
+	s = fault_slot(env->vm, a);
+	__atomic_fetch_add(&env->retries_per_spte[s->spte_base + a->fault.gfn -
+						  s->base_gfn],
+			   1, __ATOMIC_RELAXED);
 }
 
 static void start_resolve(struct actor *a, const struct step_env *env)
@@ -148,7 +151,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		info->truly_stale = truly_stale(vm, a, resolved);
 		oracle_classify(stats, info->verdict, info->truly_stale, false);
 		if (info->verdict != RETRY_NONE) {
-			count_retry_on_gfn(vm, a, stats);
+			count_retry_on_gfn(env, a);
 			a->pc = VCPU_READ_SEQ;
 		} else if (resolved) {
 			a->pc = VCPU_LOCKED_CHECK;
@@ -185,7 +188,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		info->truly_stale = stale;
 		oracle_classify(stats, info->verdict, stale, true);
 		if (info->verdict != RETRY_NONE) {
-			count_retry_on_gfn(vm, a, stats);
+			count_retry_on_gfn(env, a);
 			a->pc = VCPU_READ_SEQ;
 			mmu_read_unlock(vm);
 			return true;

@@ -95,8 +95,6 @@ void oracle_classify(struct actor_stats *s, enum retry_verdict verdict,
 
 void actor_stats_add(struct actor_stats *into, const struct actor_stats *from)
 {
-	uint32_t *keep = into->retries_per_spte;
-
 	into->steps += from->steps;
 	into->attempts += from->attempts;
 	into->faults += from->faults;
@@ -115,5 +113,4 @@ void actor_stats_add(struct actor_stats *into, const struct actor_stats *from)
 	into->stale_replaced += from->stale_replaced;
 	into->invalidations += from->invalidations;
 	into->invalidations_untracked += from->invalidations_untracked;
-	into->retries_per_spte = keep;
 }

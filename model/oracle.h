@@ -57,7 +57,6 @@ struct actor_stats {
 	uint64_t stale_replaced; /* stale SPTEs found when zapped or overwritten */
 	uint64_t invalidations; /* completed (end called) */
 	uint64_t invalidations_untracked; /* no slot overlapped: no begin */
-	uint32_t *retries_per_spte; /* optional histogram, NULL when off */
 };
 
 /* Registers an invalidation and the host pages it covers. Write lock held.
