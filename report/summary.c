@@ -22,6 +22,29 @@ static double ctr(const json_t *root, const char *tr, const char *key)
 		       key, NAN);
 }
 
+/* The three safety tables share their shape: a title, one column per
+ * tracker, one row per pattern or scenario. */
+static void table_header(FILE *f, const char *title, const char *row_label,
+			 const struct name_list *trackers, int width)
+{
+	fprintf(f, "%s\n  %-11s", title, row_label);
+	for (int t = 0; t < trackers->n; t++)
+		fprintf(f, " %*s", width, trackers->names[t]);
+	fputc('\n', f);
+}
+
+/* Prints one cell, marked " !" when it shows a miss. Returns 1 when that
+ * miss is unexpected (any tracker but the v12 patch's). */
+static int table_cell(FILE *f, const char *text, bool unsafe,
+		      const char *tracker, int width)
+{
+	char cell[64];
+
+	snprintf(cell, sizeof(cell), "%s%s", text, unsafe ? " !" : "");
+	fprintf(f, " %*s", width, cell);
+	return unsafe && strcmp(tracker, EXPECTED_UNSAFE) != 0;
+}
+
 /* fn/stale per pattern and tracker. Returns the unexpected unsafe count. */
 static int safety_table(FILE *f, const char *run_dir,
 			const struct derive_info *info)
@@ -42,11 +65,9 @@ static int safety_table(FILE *f, const char *run_dir,
 		free(s);
 		return 0;
 	}
-	fprintf(f, "Safety (bench sim, default parameters): missed invalidations "
-		"fn / stale SPTEs at the audit\n  %-11s", "pattern");
-	for (int t = 0; t < info->trackers.n; t++)
-		fprintf(f, " %15s", info->trackers.names[t]);
-	fputc('\n', f);
+	table_header(f, "Safety (bench sim, default parameters): missed "
+		     "invalidations fn / stale SPTEs at the audit", "pattern",
+		     &info->trackers, 15);
 	for (size_t i = 0; i < s->n; i++) {
 		fprintf(f, "  %-11s", s->items[i].name);
 		for (int t = 0; t < info->trackers.n; t++) {
@@ -55,11 +76,8 @@ static int safety_table(FILE *f, const char *run_dir,
 			double st = ctr(s->items[i].root, tr, "stale_sptes");
 			char cell[48];
 
-			snprintf(cell, sizeof(cell), "%.0f / %.0f%s", fn, st,
-				 fn > 0 || st > 0 ? " !" : "");
-			fprintf(f, " %15s", cell);
-			if ((fn > 0 || st > 0) && strcmp(tr, EXPECTED_UNSAFE) != 0)
-				unexpected++;
+			snprintf(cell, sizeof(cell), "%.0f / %.0f", fn, st);
+			unexpected += table_cell(f, cell, fn > 0 || st > 0, tr, 15);
 		}
 		fputc('\n', f);
 	}
@@ -86,11 +104,9 @@ static int explore_table(FILE *f, const char *run_dir,
 		free(s);
 		return 0;
 	}
-	fprintf(f, "Exhaustive exploration (bench explore): safety violations "
-		"(transitions that install a stale SPTE)\n  %-11s", "scenario");
-	for (int t = 0; t < info->trackers.n; t++)
-		fprintf(f, " %15s", info->trackers.names[t]);
-	fputc('\n', f);
+	table_header(f, "Exhaustive exploration (bench explore): safety "
+		     "violations (transitions that install a stale SPTE)",
+		     "scenario", &info->trackers, 15);
 	for (size_t i = 0; i < s->n; i++) {
 		fprintf(f, "  %-11s", s->items[i].name);
 		for (int t = 0; t < info->trackers.n; t++) {
@@ -100,12 +116,11 @@ static int explore_table(FILE *f, const char *run_dir,
 			double v = jin_num(o, "violations", NAN);
 			char cell[48];
 
-			snprintf(cell, sizeof(cell), "%.0f%s%s", v,
+			snprintf(cell, sizeof(cell), "%.0f%s", v,
 				 json_is_false(json_object_get(o, "complete")) ?
-				 " (partial)" : "", v > 0 ? " !" : "");
-			fprintf(f, " %15s", isnan(v) ? "-" : cell);
-			if (v > 0 && strcmp(tr, EXPECTED_UNSAFE) != 0)
-				unexpected++;
+				 " (partial)" : "");
+			unexpected += table_cell(f, isnan(v) ? "-" : cell, v > 0,
+						 tr, 15);
 		}
 		fputc('\n', f);
 	}
@@ -145,22 +160,17 @@ static int stress_table(FILE *f, const char *run_dir,
 			fn[pi][ti] += jin_num(b, "fn", 0);
 	}
 	json_decref(root);
-	fprintf(f, "Stress (bench stress, real threads): missed invalidations "
-		"(fn), all thread counts and repetitions\n  %-11s", "pattern");
-	for (int k = 0; k < info->stress_trackers.n; k++)
-		fprintf(f, " %9s", info->stress_trackers.names[k]);
-	fputc('\n', f);
+	table_header(f, "Stress (bench stress, real threads): missed "
+		     "invalidations (fn), all thread counts and repetitions",
+		     "pattern", &info->stress_trackers, 9);
 	for (int pi = 0; pi < info->stress_patterns.n; pi++) {
 		fprintf(f, "  %-11s", info->stress_patterns.names[pi]);
 		for (int ti = 0; ti < info->stress_trackers.n; ti++) {
 			char cell[32];
 
-			snprintf(cell, sizeof(cell), "%.0f%s", fn[pi][ti],
-				 fn[pi][ti] > 0 ? " !" : "");
-			fprintf(f, " %9s", cell);
-			if (fn[pi][ti] > 0 &&
-			    strcmp(info->stress_trackers.names[ti], EXPECTED_UNSAFE))
-				unexpected++;
+			snprintf(cell, sizeof(cell), "%.0f", fn[pi][ti]);
+			unexpected += table_cell(f, cell, fn[pi][ti] > 0,
+						 info->stress_trackers.names[ti], 9);
 		}
 		fputc('\n', f);
 	}
