@@ -71,36 +71,39 @@ static void skip(struct run_plan *p, const char *command, const char *what)
 			 "commands.def)", what, command);
 }
 
-static int sim_steps(const struct plan_options *o, struct run_plan *p)
+/* One sim run per value of one parameter: `bench sim --pattern=PATTERN
+ * --FLAG=V --json`, saved as DIR/<PREFIX><V>.json. */
+static int sweep(const struct plan_options *o, struct run_plan *p,
+		 const char *pattern, const char *flag, const char *prefix,
+		 const char *dir, const uint64_t *values)
 {
-	const uint64_t *d = o->quick ? alias_quick : alias_full;
-	const uint64_t *k = o->quick ? slots_quick : slots_full;
 	struct run_step *s;
 
-	for (int i = 0; d[i]; i++) {
+	for (int i = 0; values[i]; i++) {
 		if (!(s = add(p, "sim", STEP_STDOUT_JSON, SIM_TIMEOUT_S)))
 			return -1;
-		snprintf(s->label, sizeof(s->label), "sim alias D=%" PRIu64, d[i]);
-		snprintf(s->out_rel, sizeof(s->out_rel), "%s/D%" PRIu64 ".json",
-			 LAYOUT_SWEEP_ALIAS, d[i]);
-		arg(s, "--pattern=alias");
-		arg(s, "--alias-distance=%" PRIu64, d[i]);
+		snprintf(s->label, sizeof(s->label), "sim %s %s=%" PRIu64,
+			 pattern, prefix, values[i]);
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s/%s%" PRIu64 ".json",
+			 dir, prefix, values[i]);
+		arg(s, "--pattern=%s", pattern);
+		arg(s, "--%s=%" PRIu64, flag, values[i]);
 		arg(s, "--json");
 		if (o->quick)
 			arg(s, QUICK_SIM_STEPS);
 	}
-	for (int i = 0; k[i]; i++) {
-		if (!(s = add(p, "sim", STEP_STDOUT_JSON, SIM_TIMEOUT_S)))
-			return -1;
-		snprintf(s->label, sizeof(s->label), "sim multislot K=%" PRIu64, k[i]);
-		snprintf(s->out_rel, sizeof(s->out_rel), "%s/K%" PRIu64 ".json",
-			 LAYOUT_SWEEP_SLOTS, k[i]);
-		arg(s, "--pattern=multislot");
-		arg(s, "--slots=%" PRIu64, k[i]);
-		arg(s, "--json");
-		if (o->quick)
-			arg(s, QUICK_SIM_STEPS);
-	}
+	return 0;
+}
+
+static int sim_steps(const struct plan_options *o, struct run_plan *p)
+{
+	struct run_step *s;
+
+	if (sweep(o, p, "alias", "alias-distance", "D", LAYOUT_SWEEP_ALIAS,
+		  o->quick ? alias_quick : alias_full) < 0 ||
+	    sweep(o, p, "multislot", "slots", "K", LAYOUT_SWEEP_SLOTS,
+		  o->quick ? slots_quick : slots_full) < 0)
+		return -1;
 	for (int i = 0; o->patterns && o->patterns[i]; i++) {
 		if (!(s = add(p, "sim", STEP_STDOUT_JSON, SIM_TIMEOUT_S)))
 			return -1;
