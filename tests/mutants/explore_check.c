@@ -153,7 +153,6 @@ int explore_check_mutant(const struct mutant *m, struct kill_evidence *ev)
 			pr = &parents[i];
 	if (!pr)
 		return -1;
-	ev->ran = true;
 	for (unsigned sc = 0; sc < n_worlds; sc++) {
 		bool hit_here = false;
 

@@ -8,7 +8,6 @@
 #include "model/tracker.h"
 
 struct kill_evidence {
-	bool ran;       /* the engine was available and ran */
 	bool caught;
 	bool safety_hit; /* a safety check fired (also for WASTEFUL ones) */
 	char how[200];   /* evidence, in words; "" when not caught */

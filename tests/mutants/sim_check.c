@@ -158,7 +158,6 @@ int sim_check_mutant(const struct mutant *m, struct kill_evidence *ev)
 			m->parent);
 		return -1;
 	}
-	ev->ran = true;
 	/* Everything runs (it is cheap): the table then says in which
 	 * patterns a mutant shows, not only the first. */
 	for (int pat = 0; pat < PAT_COUNT; pat++) {

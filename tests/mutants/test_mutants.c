@@ -16,8 +16,6 @@
 
 static const char *column(const struct kill_evidence *ev)
 {
-	if (!ev->ran)
-		return "not built";
 	return ev->caught ? ev->how : "-";
 }
 
