@@ -1,11 +1,11 @@
-/* `bench compare BASE NEW`: the regression gate (report/compare.h), and
+/* `bench compare BASE NEW`: the regression gate (report/gate/compare.h), and
  * `bench compare --update-baseline [RUN]`, the only way results/baseline/
  * changes. */
 #include <stdio.h>
 
 #include "bench/commands.h"
-#include "report/baseline.h"
-#include "report/compare.h"
+#include "report/gate/baseline.h"
+#include "report/gate/compare.h"
 #include "util/opts.h"
 
 #define DEFAULT_BASELINE BENCH_SOURCE_DIR "/results/baseline"

@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 
 #include "bench/commands.h"
-#include "report/derive.h"
-#include "report/plot.h"
-#include "report/results_dir.h"
-#include "report/summary.h"
+#include "report/derive/derive.h"
+#include "report/derive/plot.h"
+#include "report/common/results_dir.h"
+#include "report/derive/summary.h"
 #include "util/opts.h"
 
 static void usage(const struct opt_spec *specs)

@@ -1,12 +1,12 @@
 /* `bench` (no arguments) and `bench run`: the default suite into a new
- * results folder (report/run.h says what happens and in which order). */
+ * results folder (report/run/run.h says what happens and in which order). */
 #include <stdio.h>
 #include <string.h>
 
 #include "bench/commands.h"
 #include "engine/pattern.h"
-#include "report/run.h"
-#include "report/run_plan.h"
+#include "report/run/run.h"
+#include "report/run/run_plan.h"
 #include "util/opts.h"
 
 /* 4 against 4 is the fewest repetitions with which the U test can reach

@@ -223,7 +223,7 @@ void live_print_json(FILE *out, const struct live_report *r,
 	json_init(&w, out, pretty);
 	json_begin_object(&w, NULL);
 	/* Top-level "kernel": what marks a results file as this command's
-	 * (report/json_in.c), and the first thing a reader compares. */
+	 * (report/common/json_in.c), and the first thing a reader compares. */
 	json_string(&w, "kernel", kernel_release(&u));
 	if (r->skipped[0]) {
 		json_null(&w, "measured");

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "report/json_in.h"
+#include "report/common/json_in.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
+#include "report/common/atomic_file.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
 #include "tests/fixture.h"

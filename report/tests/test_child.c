@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report/child.h"
+#include "report/common/child.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/compare.h"
+#include "report/gate/compare.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
 

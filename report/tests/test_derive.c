@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/derive.h"
-#include "report/plot.h"
-#include "report/summary.h"
+#include "report/derive/derive.h"
+#include "report/derive/plot.h"
+#include "report/derive/summary.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
 #include "tests/fixture.h"

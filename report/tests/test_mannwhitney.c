@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "report/mannwhitney.h"
+#include "report/gate/mannwhitney.h"
 #include "tests/check.h"
 
 int main(void)

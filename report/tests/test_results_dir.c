@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/results_dir.h"
+#include "report/common/results_dir.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
 

@@ -3,7 +3,7 @@
  * repetitions become separate stress processes plus one merge. */
 #include <string.h>
 
-#include "report/run_plan.h"
+#include "report/run/run_plan.h"
 #include "tests/check.h"
 
 static const char *const patterns[] = { "single", "numa", NULL };

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "report/child.h"
-#include "report/run_plan.h"
+#include "report/common/child.h"
+#include "report/run/run_plan.h"
 
 enum step_outcome {
 	STEP_OK,

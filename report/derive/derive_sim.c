@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/atomic_file.h"
-#include "report/derive.h"
-#include "report/json_in.h"
-#include "report/layout.h"
-#include "report/scan.h"
+#include "report/common/atomic_file.h"
+#include "report/derive/derive.h"
+#include "report/common/json_in.h"
+#include "report/common/layout.h"
+#include "report/derive/scan.h"
 
 #define PATHLEN 4096
 

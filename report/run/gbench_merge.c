@@ -1,12 +1,12 @@
-#include "report/gbench_merge.h"
+#include "report/run/gbench_merge.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/atomic_file.h"
-#include "report/json_in.h"
+#include "report/common/atomic_file.h"
+#include "report/common/json_in.h"
 
 int gbench_merge(const char *const *parts, int n, const char *out, char *err,
 		 size_t errlen)

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/compare_internal.h"
-#include "report/mannwhitney.h"
+#include "report/gate/compare_internal.h"
+#include "report/gate/mannwhitney.h"
 
 /* Must stay zero where BASE had zero: a missed invalidation. */
 static const char *const safety_counters[] = { "fn", "stale_sptes", NULL };

@@ -1,4 +1,4 @@
-#include "report/results_dir.h"
+#include "report/common/results_dir.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
+#include "report/common/atomic_file.h"
 
 int results_mkdirs(const char *path, char *err, size_t errlen)
 {

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
-#include "report/derive.h"
-#include "report/json_in.h"
-#include "report/layout.h"
+#include "report/common/atomic_file.h"
+#include "report/derive/derive.h"
+#include "report/common/json_in.h"
+#include "report/common/layout.h"
 
 #define MAX_THREADS 16 /* distinct thread counts per pattern */
 #define MAX_REPS 64

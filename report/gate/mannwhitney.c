@@ -1,4 +1,4 @@
-#include "report/mannwhitney.h"
+#include "report/gate/mannwhitney.h"
 
 #include <math.h>
 #include <stdlib.h>

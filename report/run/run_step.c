@@ -1,4 +1,4 @@
-#include "report/run_step.h"
+#include "report/run/run_step.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
-#include "report/gbench_merge.h"
-#include "report/json_in.h"
-#include "report/layout.h"
-#include "report/results_dir.h"
+#include "report/common/atomic_file.h"
+#include "report/run/gbench_merge.h"
+#include "report/common/json_in.h"
+#include "report/common/layout.h"
+#include "report/common/results_dir.h"
 
 #define PATHLEN 4096
 

@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "report/compare_internal.h"
+#include "report/gate/compare_internal.h"
 
 /* Keys that say *what* was run. A difference there means the two files are
  * not the same experiment: bad input, not a regression. */

@@ -1,4 +1,4 @@
-#include "report/scan.h"
+#include "report/derive/scan.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/json_in.h"
+#include "report/common/json_in.h"
 
 double scan_num_at(const json_t *root, const char *path)
 {

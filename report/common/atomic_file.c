@@ -1,4 +1,4 @@
-#include "report/atomic_file.h"
+#include "report/common/atomic_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,10 @@
-#include "report/derive.h"
+#include "report/derive/derive.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "report/layout.h"
-#include "report/results_dir.h"
+#include "report/common/layout.h"
+#include "report/common/results_dir.h"
 
 void name_list_join(const struct name_list *l, char *buf, size_t len)
 {

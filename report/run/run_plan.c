@@ -1,12 +1,12 @@
 #define _GNU_SOURCE
-#include "report/run_plan.h"
+#include "report/run/run_plan.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/layout.h"
+#include "report/common/layout.h"
 
 /* Sweep points. Full: enough for a curve; quick (CI): the ends and the
  * knee, so the gate still sees every effect. The alias distance must be

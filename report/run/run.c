@@ -1,4 +1,4 @@
-#include "report/run.h"
+#include "report/run/run.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,13 +6,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
-#include "report/derive.h"
-#include "report/layout.h"
-#include "report/plot.h"
-#include "report/results_dir.h"
-#include "report/run_step.h"
-#include "report/summary.h"
+#include "report/common/atomic_file.h"
+#include "report/derive/derive.h"
+#include "report/common/layout.h"
+#include "report/derive/plot.h"
+#include "report/common/results_dir.h"
+#include "report/run/run_step.h"
+#include "report/derive/summary.h"
 #include "util/json_writer.h"
 
 #define PATHLEN 4096

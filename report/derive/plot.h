@@ -1,14 +1,14 @@
-/* Draws a run's plots with gnuplot: each report/plots/ script (.gp) is run
- * once per terminal (pngcairo, svg, and `dumb` text for logs), reading the
- * CSVs derive_all() wrote. Outputs go through temporary names, like every
- * other file of a run. */
+/* Draws a run's plots with gnuplot: each report/derive/plots/ script (.gp)
+ * is run once per terminal (pngcairo, svg, and `dumb` text for logs),
+ * reading the CSVs derive_all() wrote. Outputs go through temporary names,
+ * like every other file of a run. */
 #ifndef REPORT_PLOT_H
 #define REPORT_PLOT_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report/derive.h"
+#include "report/derive/derive.h"
 
 struct plot_def {
 	const char *id;     /* "a" ... "f" */

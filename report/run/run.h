@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "report/run_plan.h"
+#include "report/run/run_plan.h"
 
 struct run_options {
 	const char *results_root; /* where run folders are created */

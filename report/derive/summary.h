@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "report/derive.h"
+#include "report/derive/derive.h"
 
 /* Writes the summary to `out` and to RUN/summary.txt. Returns the number
  * of unsafe results (fn or stale SPTEs) of trackers other than `gfn` -- the

@@ -1,4 +1,4 @@
-#include "report/json_in.h"
+#include "report/common/json_in.h"
 
 #include <errno.h>
 #include <stdio.h>

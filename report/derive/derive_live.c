@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
-#include "report/derive.h"
-#include "report/json_in.h"
-#include "report/layout.h"
+#include "report/common/atomic_file.h"
+#include "report/derive/derive.h"
+#include "report/common/json_in.h"
+#include "report/common/layout.h"
 
 /* Row order of the layout block: the pair the ratio compares first, then
  * the plain rates (present when bench live ran them). Other layouts a

@@ -1,16 +1,16 @@
-#include "report/plot.h"
+#include "report/derive/plot.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
-#include "report/child.h"
-#include "report/layout.h"
-#include "report/results_dir.h"
+#include "report/common/atomic_file.h"
+#include "report/common/child.h"
+#include "report/common/layout.h"
+#include "report/common/results_dir.h"
 
 #ifndef REPORT_PLOTS_DIR
-#define REPORT_PLOTS_DIR "report/plots"
+#define REPORT_PLOTS_DIR "report/derive/plots"
 #endif
 
 #define GNUPLOT_TIMEOUT_S 60

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "report/baseline.h"
+#include "report/gate/baseline.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
-#include "report/layout.h"
-#include "report/results_dir.h"
+#include "report/common/atomic_file.h"
+#include "report/common/layout.h"
+#include "report/common/results_dir.h"
 
 #define PATHLEN 4096
 

@@ -1,16 +1,16 @@
 #define _GNU_SOURCE
-#include "report/summary.h"
+#include "report/derive/summary.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "report/atomic_file.h"
-#include "report/json_in.h"
-#include "report/layout.h"
-#include "report/plot.h"
-#include "report/scan.h"
+#include "report/common/atomic_file.h"
+#include "report/common/json_in.h"
+#include "report/common/layout.h"
+#include "report/derive/plot.h"
+#include "report/derive/scan.h"
 
 /* The v12 patch as posted: the suite exists to show that it misses
  * invalidations, so its misses are the expected result, not a failure. */

@@ -5,8 +5,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "report/compare.h"
-#include "report/json_in.h"
+#include "report/gate/compare.h"
+#include "report/common/json_in.h"
 
 struct cmp_ctx {
 	const struct compare_options *o;

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "report/child.h"
+#include "report/common/child.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* `bench compare`: pairs the files of BASE and NEW and hands each pair to the
  * exact or the statistical comparison. */
 #define _GNU_SOURCE
-#include "report/compare.h"
+#include "report/gate/compare.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "report/compare_internal.h"
-#include "report/results_dir.h"
+#include "report/gate/compare_internal.h"
+#include "report/common/results_dir.h"
 
 #define MAX_FILES 1024
 #define PATHLEN 4096
