@@ -7,9 +7,12 @@
 #include <time.h>
 
 #include "bench/commands.h"
+#include "live/calib.h"
 #include "live/measure.h"
 #include "live/predict.h"
 #include "live/report.h"
+#include "live/sweep.h"
+#include "live/sweep_report.h"
 #include "util/opts.h"
 
 #define MODEL_STEPS_MAX 20000000ULL /* about 3 s: keeps the command < 60 s */
@@ -20,7 +23,22 @@ struct live_cli {
 	const char *out;
 	const char *dat;
 	uint64_t model_steps;
+	bool sweep;
 };
+
+/* The sweep's own limit: it is opt-in, but a typo must not hold the
+ * machine for an hour. */
+#define SWEEP_BUDGET_SECONDS 900.0
+
+/* OPT_CHOICE wants a NULL-terminated list. */
+static const char *live_mech_names_list[LM_COUNT + 1];
+
+static void fill_mech_names(void)
+{
+	for (int k = 0; k < LM_COUNT; k++)
+		live_mech_names_list[k] = live_mech_names[k];
+	live_mech_names_list[LM_COUNT] = NULL;
+}
 
 static void build_table(struct live_cli *c, struct opt_spec *t)
 {
@@ -65,6 +83,19 @@ static void build_table(struct live_cli *c, struct opt_spec *t)
 	t[n++] = (struct opt_spec){ .name = "plain", .type = OPT_FLAG,
 		.dest = &p->plain, .help = "also measure the single and "
 		"multislot layouts (=0: aliased and control only)" };
+	t[n++] = (struct opt_spec){ .name = "mechanism", .type = OPT_CHOICE,
+		.dest = &p->mech, .choices = live_mech_names_list,
+		.help = "how the host invalidates A's memory (aliased and "
+		"control layouts)" };
+	t[n++] = (struct opt_spec){ .name = "a-slots", .type = OPT_U64,
+		.dest = &p->a_slots, .min = 1, .max = LIVE_MAX_SLOTS - 3,
+		.help = "memslots A is split into (each invalidation crosses "
+		"them all)" };
+	t[n++] = (struct opt_spec){ .name = "sweep", .type = OPT_FLAG,
+		.dest = &c->sweep, .help = "the calibration sweep instead: "
+		"every layout and mechanism, --runs x --seconds each, the "
+		"model fitted on the training points and tested on the "
+		"held-out ones (opt-in: minutes)" };
 	t[n++] = (struct opt_spec){ .name = "model-steps", .type = OPT_U64,
 		.dest = &c->model_steps, .min = 1000, .max = MODEL_STEPS_MAX,
 		.help = "deterministic engine steps per tracker and layout" };
@@ -81,7 +112,11 @@ static void usage(const struct opt_spec *t)
 	       "between two slots that\nalias one host memory, against a "
 	       "control where they do not, and prints\nthe model's union and "
 	       "hva predictions for the same layout. Without a\nusable "
-	       "/dev/kvm it prints why and exits 0.\n\n");
+	       "/dev/kvm it prints why and exits 0.\n\n"
+	       "With --sweep it measures %d layouts and invalidation "
+	       "mechanisms in interleaved\nrounds instead, fits the model's "
+	       "timing factors on a fixed training subset\nand predicts the "
+	       "held-out points (live/calib.h).\n\n", SWEEP_MAX_POINTS);
 	opts_usage(t, stdout);
 }
 
@@ -106,9 +141,69 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static struct live_sweep sw;
+
+/* Builds the point list and checks the sweep's length: bad input, before
+ * any output file is created. Returns 0 or 2. */
+static int check_sweep(struct live_cli *c)
+{
+	char err[OPTS_ERR_MAX];
+	double budget;
+
+	if (live_sweep_points(&sw, &c->p, c->p.runs, c->p.seconds, err,
+			      sizeof(err)) < 0) {
+		fprintf(stderr, "bench live: %s\n", err);
+		return 2;
+	}
+	budget = (double)sw.n * (double)c->p.runs * c->p.seconds;
+	if (c->p.runs > SWEEP_MAX_RUNS || budget > SWEEP_BUDGET_SECONDS) {
+		fprintf(stderr, "bench live: --runs x --seconds: %llu x %g s x "
+			"%zu points = %g s of sweep; expected at most %d runs "
+			"and %g s\n", (unsigned long long)c->p.runs,
+			c->p.seconds, sw.n, budget, SWEEP_MAX_RUNS,
+			SWEEP_BUDGET_SECONDS);
+		return 2;
+	}
+	return 0;
+}
+
+static int run_sweep(struct live_cli *c, FILE *out, FILE *dat, double t0)
+{
+	static struct live_calib cal;
+	const struct live_calib *cp = NULL;
+	char err[OPTS_ERR_MAX];
+	int rc = 0;
+
+	if (live_sweep_measure(&sw, stderr, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench live: sweep failed: %s\n", err);
+		return 1;
+	}
+	if (!sw.skipped[0]) {
+		if (live_calib_run(&sw, c->model_steps, &cal, stderr, err,
+				   sizeof(err)) < 0) {
+			fprintf(stderr, "bench live: calibration failed: %s\n",
+				err);
+			return 1;
+		}
+		cp = &cal;
+	}
+	if (c->json)
+		live_sweep_print_json(stdout, &sw, cp, now_seconds() - t0);
+	else
+		live_sweep_print_text(stdout, &sw, cp);
+	if (out)
+		live_sweep_print_json(out, &sw, cp, now_seconds() - t0);
+	if (dat)
+		fprintf(dat, "# bench live --sweep: the points are in the JSON "
+			"(--out); plot (f) is drawn from it by bench plot\n");
+	if (!c->json && !sw.skipped[0])
+		printf("run time: %.1f s\n", now_seconds() - t0);
+	return rc;
+}
+
 int cmd_live(int argc, char **argv)
 {
-	struct opt_spec table[20];
+	struct opt_spec table[24];
 	struct opts_result res;
 	struct live_cli c = { .model_steps = 2000000 };
 	static struct live_report rep;
@@ -120,6 +215,7 @@ int cmd_live(int argc, char **argv)
 	int rc = 0;
 
 	live_params_defaults(&c.p);
+	fill_mech_names();
 	build_table(&c, table);
 	if (opts_parse(table, argc, argv, 1, 0, &res) < 0) {
 		fprintf(stderr, "bench live: %s\n", res.err);
@@ -129,7 +225,10 @@ int cmd_live(int argc, char **argv)
 		usage(table);
 		return 0;
 	}
-	if (live_params_check(&c.p, err, sizeof(err)) < 0) {
+	if (c.sweep) {
+		if (check_sweep(&c) != 0)
+			return 2;
+	} else if (live_params_check(&c.p, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench live: %s\n", err);
 		return 2;
 	}
@@ -139,6 +238,10 @@ int cmd_live(int argc, char **argv)
 		if (out)
 			fclose(out);
 		return 2;
+	}
+	if (c.sweep) {
+		rc = run_sweep(&c, out, dat, t0);
+		goto done;
 	}
 	if (live_measure(&c.p, &rep, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench live: measurement failed: %s\n", err);
@@ -167,11 +270,12 @@ int cmd_live(int argc, char **argv)
 		else if (dat && live_write_dat(dat, &rep, pp) < 0)
 			rc = 1;
 	}
+done:
 	if (out && fclose(out) != 0)
-		rc = 1;
+		rc = rc ? rc : 1;
 	if (dat && fclose(dat) != 0)
-		rc = 1;
-	if (!c.json && rc == 0 && !rep.skipped[0])
+		rc = rc ? rc : 1;
+	if (!c.sweep && !c.json && rc == 0 && !rep.skipped[0])
 		printf("run time: %.1f s\n", now_seconds() - t0);
 	return rc;
 }

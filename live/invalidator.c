@@ -1,13 +1,13 @@
 #define _GNU_SOURCE /* CPU affinity */
 #include "live/invalidator.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <time.h>
 
 #include "live/clock.h"
-#include "live/vmm.h"
 
 #define PAGE 4096ULL
 
@@ -26,15 +26,24 @@ static void *invalidator_main(void *arg)
 	}
 	/* The default slack (50 us) would stretch every short pause. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	/* mprotect keeps the pages: populate them once, while writable. */
+	if (!live_mech_frees((enum live_mech)inv->mech))
+		for (uint64_t i = 0; i < inv->mem->npages; i++)
+			((volatile char *)inv->mem->p)[i * PAGE] = 1;
 	while (!atomic_load_explicit(&inv->stop, memory_order_relaxed)) {
 		uint64_t t0;
+		int rc;
 
-		if (inv->touch)
-			for (uint64_t i = 0; i < inv->npages; i++)
-				((volatile char *)inv->mem)[i * PAGE] = 1;
+		if (inv->touch && live_mech_frees((enum live_mech)inv->mech))
+			for (uint64_t i = 0; i < inv->mem->npages; i++)
+				((volatile char *)inv->mem->p)[i * PAGE] = 1;
 		t0 = live_now_ns();
-		live_zap(inv->mem, inv->npages);
+		rc = live_mech_invalidate((enum live_mech)inv->mech, inv->mem);
 		inv->drop_ns += live_now_ns() - t0;
+		if (rc < 0) {
+			inv->error = errno ? errno : EIO;
+			break;
+		}
 		inv->count++;
 		if (inv->gap_us)
 			nanosleep(&gap, NULL);
@@ -50,6 +59,7 @@ int live_invalidator_start(struct live_invalidator *inv)
 	atomic_store(&inv->stop, false);
 	inv->count = 0;
 	inv->drop_ns = 0;
+	inv->error = 0;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	rc = pthread_create(&inv->thread, NULL, invalidator_main, inv);

@@ -45,6 +45,8 @@ void live_params_defaults(struct live_params *p)
 	 * swung from 20x (idle machine, vCPU nearly livelocked) to 0.6x as
 	 * other jobs loaded the CPUs. */
 	p->inval_touch = true;
+	p->mech = LM_DONTNEED;
+	p->a_slots = 1;
 }
 
 void live_alias_gfns(const struct live_params *p, struct live_alias_gfns *g)
@@ -91,6 +93,19 @@ int live_params_check(const struct live_params *p, char *err, size_t len)
 			 (unsigned long long)p->pages);
 		return -1;
 	}
+	if (p->a_slots < 1 || p->inval_pages % p->a_slots ||
+	    p->a_slots + 3 > LIVE_MAX_SLOTS) {
+		snprintf(err, len,
+			 "--a-slots: %llu does not split --inval-pages=%llu into "
+			 "equal memslots; expected a divisor from 1 to %d",
+			 (unsigned long long)p->a_slots,
+			 (unsigned long long)p->inval_pages, LIVE_MAX_SLOTS - 3);
+		return -1;
+	}
+	if (p->mech < 0 || p->mech >= LM_COUNT) {
+		snprintf(err, len, "--mechanism: unknown mechanism %d", p->mech);
+		return -1;
+	}
 	if (budget > BUDGET_SECONDS) {
 		snprintf(err, len,
 			 "--runs x --seconds: %llu x %g s x %d layouts = %g s of "
@@ -104,9 +119,8 @@ int live_params_check(const struct live_params *p, char *err, size_t len)
 
 /* ---- calibration -------------------------------------------------------- */
 
-/* Returns 0 when measurable, 1 when not (reason in `why`). */
-static int calibrate(int kvm_fd, const struct live_params *p,
-		     struct live_calibration *c, char *why, size_t len)
+int live_calibrate(int kvm_fd, const struct live_params *p,
+		   struct live_calibration *c, char *why, size_t len)
 {
 	struct live_setup s;
 	struct live_counters a, b;
@@ -160,9 +174,9 @@ static int calibrate(int kvm_fd, const struct live_params *p,
 
 /* ---- the rounds --------------------------------------------------------- */
 
-static int measure_case(int kvm_fd, const struct live_params *p,
-			enum live_layout l, int inval_cpu,
-			struct live_sample *out, char *err, size_t len)
+int live_measure_case(int kvm_fd, const struct live_params *p,
+		      enum live_layout l, int inval_cpu,
+		      struct live_sample *out, char *err, size_t len)
 {
 	struct live_setup s;
 	int rc;
@@ -224,31 +238,38 @@ static void summarise(struct live_report *rep)
 	summarise_timing(rep);
 }
 
-/* Pins the calling (vCPU) thread to the first allowed CPU and picks the
- * second for the invalidator; `saved` restores the caller's mask. */
-static void place_threads(struct live_report *rep, cpu_set_t *saved)
+/* The caller's CPU mask while live_threads_place() has it pinned. */
+static cpu_set_t saved_mask;
+
+void live_threads_place(int *vcpu_cpu, int *inval_cpu)
 {
 	cpu_set_t one;
 	int found = 0;
 
-	rep->vcpu_cpu = rep->inval_cpu = -1;
-	if (sched_getaffinity(0, sizeof(*saved), saved) < 0)
+	*vcpu_cpu = *inval_cpu = -1;
+	if (sched_getaffinity(0, sizeof(saved_mask), &saved_mask) < 0)
 		return;
 	for (int c = 0; c < CPU_SETSIZE && found < 2; c++) {
-		if (!CPU_ISSET(c, saved))
+		if (!CPU_ISSET(c, &saved_mask))
 			continue;
 		if (found++ == 0)
-			rep->vcpu_cpu = c;
+			*vcpu_cpu = c;
 		else
-			rep->inval_cpu = c;
+			*inval_cpu = c;
 	}
 	if (found < 2) {
-		rep->vcpu_cpu = -1;
+		*vcpu_cpu = -1;
 		return;
 	}
 	CPU_ZERO(&one);
-	CPU_SET(rep->vcpu_cpu, &one);
+	CPU_SET(*vcpu_cpu, &one);
 	sched_setaffinity(0, sizeof(one), &one);
+}
+
+void live_threads_restore(int vcpu_cpu)
+{
+	if (vcpu_cpu >= 0)
+		sched_setaffinity(0, sizeof(saved_mask), &saved_mask);
 }
 
 int live_measure(const struct live_params *p, struct live_report *rep,
@@ -256,7 +277,6 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 {
 	int kvm_fd, rc = 0, n_layouts = p->plain ? LL_COUNT : 2;
 	double t0 = live_now_seconds();
-	cpu_set_t saved;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->vcpu_cpu = rep->inval_cpu = -1;
@@ -265,14 +285,14 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 	kvm_fd = live_kvm_open(p->device, rep->skipped, sizeof(rep->skipped));
 	if (kvm_fd < 0)
 		return 0;
-	rc = calibrate(kvm_fd, p, &rep->calib, rep->skipped,
+	rc = live_calibrate(kvm_fd, p, &rep->calib, rep->skipped,
 		       sizeof(rep->skipped));
 	if (rc != 0) {
 		close(kvm_fd);
 		rep->seconds = live_now_seconds() - t0;
 		return rc < 0 ? -1 : 0;
 	}
-	place_threads(rep, &saved);
+	live_threads_place(&rep->vcpu_cpu, &rep->inval_cpu);
 	for (uint64_t r = 0; r < p->runs && rc == 0 && !rep->truncated; r++) {
 		for (int i = 0; i < n_layouts && rc == 0; i++) {
 			/* Odd rounds run the layouts in reverse, so a drift
@@ -284,7 +304,7 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 				rep->truncated = true;
 				break;
 			}
-			rc = measure_case(kvm_fd, p, (enum live_layout)l,
+			rc = live_measure_case(kvm_fd, p, (enum live_layout)l,
 					  rep->inval_cpu, &c->s[c->n], err, len);
 			if (rc == 0) {
 				c->n++;
@@ -292,8 +312,7 @@ int live_measure(const struct live_params *p, struct live_report *rep,
 			}
 		}
 	}
-	if (rep->vcpu_cpu >= 0)
-		sched_setaffinity(0, sizeof(saved), &saved);
+	live_threads_restore(rep->vcpu_cpu);
 	close(kvm_fd);
 	summarise(rep);
 	rep->seconds = live_now_seconds() - t0;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "live/mechanism.h"
 #include "live/vmm.h"
 
 /* The layouts, in the order one interleaved round measures them. */
@@ -47,6 +48,11 @@ struct live_params {
 	bool inval_touch;        /* populate the pages before each drop */
 	uint64_t inval_gap_us;   /* pause between two drops */
 	bool plain;              /* also measure single and multislot */
+	/* Alias layouts only (single and multislot always use dontneed):
+	 * how the host invalidates A's memory, and how many adjacent
+	 * memslots A is split into (slots each invalidation crosses). */
+	int mech;                /* enum live_mech */
+	uint64_t a_slots;
 };
 
 void live_params_defaults(struct live_params *p);
@@ -71,6 +77,7 @@ struct live_sample {
 	double per_fault;       /* retries / faults */
 	double seconds;
 	double drop_us;         /* mean time inside one madvise */
+	double hook_seconds;    /* vCPU thread between passes (dropping M) */
 };
 
 struct live_case {
@@ -117,5 +124,23 @@ struct live_report {
  * unexpected failure after calibration succeeded (message in err). */
 int live_measure(const struct live_params *p, struct live_report *report,
 		 char *err, size_t len);
+
+/* The pieces live_measure() is made of, for the sweep (live/sweep.c). */
+
+/* The measurability check: touching fresh pages must fault natively. 0
+ * when measurable, 1 when not (reason in `why`). */
+int live_calibrate(int kvm_fd, const struct live_params *p,
+		   struct live_calibration *c, char *why, size_t len);
+
+/* One run of layout l with p's settings on a fresh VM. */
+int live_measure_case(int kvm_fd, const struct live_params *p,
+		      enum live_layout l, int inval_cpu,
+		      struct live_sample *out, char *err, size_t len);
+
+/* Pins the calling (vCPU) thread to the first allowed CPU and names the
+ * second for the invalidator (both -1 with fewer than two CPUs);
+ * live_threads_restore() gives the caller its mask back. */
+void live_threads_place(int *vcpu_cpu, int *inval_cpu);
+void live_threads_restore(int vcpu_cpu);
 
 #endif

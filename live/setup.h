@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "live/mechanism.h"
 #include "live/measure.h"
 #include "live/vmm.h"
 
@@ -20,13 +21,15 @@
 struct live_setup {
 	struct live_vm vm;
 	bool vm_live;
-	void *mem[LIVE_SETUP_MAX_MEM];
-	uint64_t mem_pages[LIVE_SETUP_MAX_MEM];
+	struct live_mem mem[LIVE_SETUP_MAX_MEM];
 	void *loop_mem; /* what the guest faults, dropped between passes */
 	uint64_t loop_gfn, loop_pages;
-	void *inval_mem; /* what the host thread drops */
-	uint64_t inval_pages;
+	/* What the host thread invalidates: a view into one of mem[] (not
+	 * owned; remap keeps its address). */
+	struct live_mem inval;
+	int mech; /* enum live_mech */
 	bool inval_touch;
+	uint64_t hook_ns; /* spent in the between-passes hook */
 	uint64_t inval_gap_us;
 	int inval_cpu; /* -1: not pinned */
 };

@@ -39,6 +39,23 @@ check "non-KVM device: --out file should match stdout" \
 check "non-KVM device: --dat file should say skipped" \
 	$(grep -q 'skipped' "$tmp/live.dat"; echo $?)
 
+# The sweep without KVM: the same one line and exit 0, and JSON that says
+# why and has no sweep.
+"$bench" live --sweep --device=/nonexistent/kvm >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "sweep, missing device: expected exit 0, got $rc" $([ $rc -eq 0 ]; echo $?)
+check "sweep, missing device: expected one line, got: $(cat "$tmp/out")" \
+	$([ "$(wc -l <"$tmp/out")" -eq 1 ]; echo $?)
+check "sweep, missing device: line should say skipped and why" \
+	$(grep -q 'sweep: skipped: /nonexistent/kvm not present' "$tmp/out"; echo $?)
+"$bench" live --sweep --device=/dev/null --out="$tmp/sweep.json" \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "sweep, non-KVM device: expected exit 0, got $rc" $([ $rc -eq 0 ]; echo $?)
+check "sweep, non-KVM device: JSON should give the reason and no sweep" \
+	$(grep -q '"skipped": ".*API version' "$tmp/sweep.json" &&
+	  grep -q '"sweep": null' "$tmp/sweep.json"; echo $?)
+
 # Bad input: exit 2, one line on stderr naming the option, no stdout.
 bad() { # expected option name, arguments...
 	name="$1"
@@ -58,6 +75,10 @@ bad --alias-distance --alias-distance=100
 bad --runs --runs=30 --seconds=2
 bad --slots --slots=3
 bad --out --out=/nonexistent/dir/live.json
+bad --mechanism --mechanism=madvise
+bad --a-slots --a-slots=3
+bad --runs --sweep --runs=17
+bad --runs --sweep --runs=16 --seconds=5
 bad --bogus --bogus
 bad extra extra
 

@@ -1,0 +1,91 @@
+/* The calibration of `bench live --sweep`: the model (the deterministic
+ * engine's alias pattern, union tracker) gets its timing from each point's
+ * own run, scaled by a few free factors that are fitted on the training
+ * points only; the held-out points are then predicted with those factors,
+ * never fitted.
+ *
+ * Why factors on same-run durations, not microseconds: the machine is
+ * shared, and a load that slows the vCPU slows the invalidator's calls
+ * too. A prediction built from ratios of times measured in the same run
+ * does not move with the load; one built from absolute constants would.
+ *
+ * The mapping of one point (t: its sweep_timing):
+ *   one model step  s = q * t.guest_us_per_fault
+ *   page lookup     R = round(1/q) - 4 steps (a fault is R + 4 steps, so
+ *                   its unlocked part, read seq to locked check, is R + 3;
+ *                   a retry costs 2 steps, 2q of a fault)
+ *   window          W = w[mechanism] * t.drop_us / s: the share of one
+ *                   call during which the notifier range is open
+ *   pause           G = p * (t.cycle_us - W s) / s: the rest of the
+ *                   invalidator's loop (repopulating, the call's own work
+ *                   outside the range); p = 1 when the mapping is right
+ * Free: q, p (shared), and w for each mechanism (its own: how much of the
+ * call is inside the range depends on what the call does around it).
+ */
+#ifndef LIVE_CALIB_H
+#define LIVE_CALIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/pattern.h"
+#include "live/sweep.h"
+
+struct calib_params {
+	double step_frac;        /* q */
+	double pause_scale;      /* p */
+	double window[LM_COUNT]; /* w per mechanism; NaN: not fitted */
+};
+
+/* The engine's settings for one point, and its prediction. */
+struct calib_point_model {
+	bool predicted;
+	uint64_t resolve_steps, phase2_steps, gap_steps, steps;
+	double value;  /* retries per fixed fault */
+	double error;  /* (value - measured) / measured; NaN: measured 0 */
+};
+
+struct live_calib {
+	bool fitted;
+	char why[256];       /* not fitted, or a mechanism left out: why */
+	struct calib_params params;
+	double unlocked_fraction; /* (R + 3) / (R + 4) for the fitted q */
+	double objective;         /* mean squared log error, training */
+	int evals;
+	uint64_t max_steps;
+	struct calib_point_model pm[SWEEP_MAX_POINTS];
+	/* held-out summary */
+	size_t heldout_n, heldout_within; /* predicted; within 25% */
+	double heldout_median_abs_error;
+	double ratio_measured, ratio_predicted, ratio_error;
+	double seconds;
+};
+
+#define CALIB_BAND 0.25 /* the target: within 25% */
+
+/* Defaults the fit starts from: q = 1/8 (R = 4), p = 1, w = 0.5. */
+void live_calib_defaults(struct calib_params *th);
+
+/* The engine's parameters for point pt under th. Returns 0, or -1 when the
+ * point has no timing or its mechanism no window (message in err). */
+int live_calib_model(const struct sweep_point *pt,
+		     const struct calib_params *th, uint64_t max_steps,
+		     struct pattern_params *m, uint64_t *steps, char *err,
+		     size_t len);
+
+/* Runs the engine for pt under th. Returns 0 or -1 (message in err). */
+int live_calib_predict(const struct sweep_point *pt,
+		       const struct calib_params *th, uint64_t max_steps,
+		       struct calib_point_model *out, char *err, size_t len);
+
+/* Fits th on the training points of sw, then predicts every modelled
+ * point and summarises the held-out ones. A sweep that cannot be fitted
+ * (no measured training point for dontneed) gives 0 with c->fitted false
+ * and the reason in c->why; -1 is an engine failure. */
+int live_calib_run(const struct live_sweep *sw, uint64_t max_steps,
+		   struct live_calib *c, FILE *progress, char *err,
+		   size_t len);
+
+#endif
