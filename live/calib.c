@@ -214,11 +214,12 @@ static size_t training_of(const struct live_sweep *sw, int mech, int *idx)
 	return n;
 }
 
-static void append_why(struct live_calib *c, const char *fmt, const char *a)
+static void append_why(struct live_calib *c, const char *fmt,
+		       const char *sep, const char *a)
 {
 	size_t used = strlen(c->why);
 
-	snprintf(c->why + used, sizeof(c->why) - used, fmt, a);
+	snprintf(c->why + used, sizeof(c->why) - used, fmt, sep, a);
 }
 
 static int fit(const struct live_sweep *sw, uint64_t max_steps,
@@ -266,8 +267,8 @@ static int fit(const struct live_sweep *sw, uint64_t max_steps,
 		o.mech = k;
 		o.n = training_of(sw, k, o.idx);
 		if (o.n == 0) {
-			append_why(c, "%s: no measured training point, its "
-				   "points are not predicted; ",
+			append_why(c, "%s%s: no measured training point, its "
+				   "points are not predicted", c->why[0] ? "; " : "",
 				   live_mech_names[k]);
 			continue;
 		}

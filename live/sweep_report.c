@@ -49,8 +49,8 @@ static void print_fit(FILE *out, const struct live_sweep *sw,
 	for (int k = 0; k < LM_COUNT; k++)
 		if (!isnan(th->window[k]))
 			fprintf(out, "  w[%s] = %.4f of one call inside the "
-				"notifier range (w/q = %.2f model steps per "
-				"fault-time)\n", live_mech_names[k],
+				"notifier range (w/q = %.2f, the combination "
+				"retry counts pin)\n", live_mech_names[k],
 				th->window[k], th->window[k] / th->step_frac);
 	if (c->why[0])
 		fprintf(out, "  not fitted: %s\n", c->why);
@@ -87,7 +87,7 @@ void live_sweep_print_text(FILE *out, const struct live_sweep *sw,
 	fprintf(out, "split (fixed by the point list):\n");
 	for (int r = 0; r < ROLE_COUNT; r++)
 		print_split(out, sw, r);
-	fprintf(out, "%-32s %-10s %9s %19s %9s %8s %6s %6s %3s %8s %8s\n",
+	fprintf(out, "%-34s %-10s %9s %19s %9s %8s %6s %6s %3s %8s %8s\n",
 		"point", "role", "measured", "[min, max]", "predicted",
 		"error", "W", "G", "R", "drop_us", "cycle_us");
 	for (size_t i = 0; i < sw->n; i++) {
@@ -95,11 +95,11 @@ void live_sweep_print_text(FILE *out, const struct live_sweep *sw,
 		const struct calib_point_model *pm = c ? &c->pm[i] : NULL;
 
 		if (pt->skipped) {
-			fprintf(out, "%-32s %-10s skipped (mechanism)\n",
+			fprintf(out, "%-34s %-10s skipped (mechanism)\n",
 				pt->name, sweep_role_names[pt->role]);
 			continue;
 		}
-		fprintf(out, "%-32s %-10s %9.4f   [%7.4f, %7.4f]",
+		fprintf(out, "%-34s %-10s %9.4f   [%7.4f, %7.4f]",
 			pt->name, sweep_role_names[pt->role], pt->median,
 			pt->min, pt->max);
 		if (pm && pm->predicted)

@@ -1,7 +1,9 @@
-/* CSV for plot (f) from `bench live --json` (live.json): the live kernel's
- * retries per fixed fault by layout, and its aliased/control ratio beside
- * the ratios the deterministic engine predicts for union and hva. Every
- * number is copied from the JSON; nothing is recomputed here. */
+/* CSV for plot (f) from live.json: measured against predicted retries per
+ * fixed fault, one row per point. From `bench live --sweep` every point
+ * with its role in the fixed split (training, held-out, unmodelled); from
+ * plain `bench live` the aliased and control layouts against the model's
+ * union rates (role unfitted). Every number is copied from the JSON;
+ * nothing is recomputed here. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,99 +14,109 @@
 #include "report/common/json_in.h"
 #include "report/common/layout.h"
 
-/* Row order of the layout block: the pair the ratio compares first, then
- * the plain rates (present when bench live ran them). Other layouts a
- * later bench live may add follow in the JSON's order. */
-static const char *const layout_order[] = {
-	"aliased", "control", "single", "multislot", NULL,
-};
-
-static bool in_order(const char *name)
+/* One "point,role,measured,min,max,predicted" row; a value the JSON
+ * lacks (null: not predicted) is nan, which gnuplot skips. */
+static void point_row(FILE *f, const char *name, const char *role,
+		      double measured, double lo, double hi, double predicted)
 {
-	for (int i = 0; layout_order[i]; i++)
-		if (strcmp(layout_order[i], name) == 0)
-			return true;
-	return false;
+	fprintf(f, "%s,%s,%.6g,%.6g,%.6g,%.6g\n", name, role, measured, lo, hi,
+		predicted);
 }
 
-/* One layout row; `runs` is the number of runs its median is taken over. */
-static void layout_row(FILE *f, const char *name, const json_t *c,
-		       double fallback_runs)
+/* bench live --sweep: every point, with its role in the fixed split. */
+static void sweep_rows(FILE *f, const json_t *sweep)
 {
-	const json_t *runs = json_object_get(c, "runs");
-
-	fprintf(f, "%s,%.6g,%.6g,%.6g,%.0f\n", name, jin_num(c, "median", NAN),
-		jin_num(c, "min", NAN), jin_num(c, "max", NAN),
-		json_is_array(runs) ? (double)json_array_size(runs)
-		: fallback_runs);
-}
-
-static void layouts_block(FILE *f, const json_t *measured)
-{
-	const json_t *layouts = json_object_get(measured, "layouts");
-	const json_t *spread = json_object_get(measured, "spread");
-	double runs = jin_num(measured, "runs", NAN);
-	const char *name;
-	json_t *c;
-
-	fprintf(f, "# layouts\nlayout,median,min,max,runs\n");
-	if (!json_is_object(layouts)) {
-		/* Only the headline pair: medians and spread. */
-		fprintf(f, "aliased,%.6g,%.6g,%.6g,%.0f\n",
-			jin_num(measured, "aliased", NAN),
-			jin_num(spread, "aliased_min", NAN),
-			jin_num(spread, "aliased_max", NAN), runs);
-		fprintf(f, "control,%.6g,%.6g,%.6g,%.0f\n",
-			jin_num(measured, "control", NAN),
-			jin_num(spread, "control_min", NAN),
-			jin_num(spread, "control_max", NAN), runs);
-		return;
-	}
-	for (int i = 0; layout_order[i]; i++) {
-		c = json_object_get(layouts, layout_order[i]);
-		if (json_is_object(c))
-			layout_row(f, layout_order[i], c, runs);
-	}
-	json_object_foreach((json_t *)layouts, name, c)
-		if (json_is_object(c) && !in_order(name) && !strchr(name, ','))
-			layout_row(f, name, c, runs);
-}
-
-static void ratio_block(FILE *f, const json_t *measured, const json_t *model)
-{
-	const json_t *spread = json_object_get(measured, "spread");
-
-	/* The model is deterministic: no range (nan: gnuplot skips it). */
-	fprintf(f, "\n\n# ratio\nsource,ratio,low,high\n"
-		"live kernel,%.6g,%.6g,%.6g\nmodel: union,%.6g,nan,nan\n"
-		"model: hva,%.6g,nan,nan\n", jin_num(measured, "ratio", NAN),
-		jin_num(spread, "ratio_min", NAN),
-		jin_num(spread, "ratio_max", NAN),
-		jin_num(model, "union_ratio", NAN),
-		jin_num(model, "hva_ratio", NAN));
-}
-
-/* The summary line and the plot's subtitle. */
-static void notes(struct derive_info *info, const json_t *root,
-		  const json_t *measured, const json_t *model)
-{
-	const json_t *spread = json_object_get(measured, "spread");
-	const char *kernel = jin_str(root, "kernel");
-	char k[128];
+	const json_t *points = json_object_get(sweep, "points");
 	size_t i;
-	int used;
+	json_t *pt;
+
+	json_array_foreach((json_t *)points, i, pt) {
+		const char *name = jin_str(pt, "name");
+		const char *role = jin_str(pt, "role");
+
+		if (!name || !role || strchr(name, ',') ||
+		    json_is_true(json_object_get(pt, "skipped")))
+			continue;
+		point_row(f, name, role, jin_num(pt, "measured", NAN),
+			  jin_num(pt, "min", NAN), jin_num(pt, "max", NAN),
+			  jin_num(pt, "predicted", NAN));
+	}
+}
+
+/* Plain bench live: the aliased and control medians against the model's
+ * union rates for the same layout, which nothing was fitted to. */
+static void plain_rows(FILE *f, const json_t *measured, const json_t *model)
+{
+	static const char *const names[] = { "aliased", "control" };
+	const json_t *layouts = json_object_get(measured, "layouts");
+	const json_t *un = json_object_get(model, "union");
+
+	for (int i = 0; i < 2; i++) {
+		const json_t *c = json_object_get(layouts, names[i]);
+
+		point_row(f, names[i], "unfitted", jin_num(c, "median", NAN),
+			  jin_num(c, "min", NAN), jin_num(c, "max", NAN),
+			  jin_num(un, names[i], NAN));
+	}
+}
+
+static void clean_kernel(const json_t *root, char *k, size_t len)
+{
+	const char *kernel = jin_str(root, "kernel");
 
 	/* The subtitle reaches gnuplot on its command line (plot.c quotes
 	 * it): no control characters. */
-	snprintf(k, sizeof(k), "%s", kernel ? kernel : "unknown");
-	for (i = 0; k[i]; i++)
+	snprintf(k, len, "%s", kernel ? kernel : "unknown");
+	for (size_t i = 0; k[i]; i++)
 		if ((unsigned char)k[i] < ' ' || k[i] == 0x7f)
 			k[i] = '?';
+}
+
+/* The summary line and the plot's subtitle. */
+static void sweep_notes(struct derive_info *info, const json_t *root,
+			const json_t *sweep)
+{
+	const json_t *fit = json_object_get(sweep, "fit");
+	const json_t *held = json_object_get(sweep, "held_out");
+	const json_t *ratio = json_object_get(sweep, "ratio");
+	char k[128];
+
+	clean_kernel(root, k, sizeof(k));
 	snprintf(info->live_note, sizeof(info->live_note),
-		 "kernel %s, %.0f runs per layout", k,
+		 "kernel %s; sweep, %zu points x %.0f runs; held out: median "
+		 "|error| %.0f%%", k,
+		 json_array_size(json_object_get(sweep, "points")),
+		 jin_num(sweep, "runs", NAN),
+		 100 * jin_num(held, "median_abs_error", NAN));
+	if (!json_is_true(json_object_get(fit, "fitted"))) {
+		snprintf(info->live_ratio, sizeof(info->live_ratio),
+			 "sweep not fitted: %s", jin_str(fit, "note") ?
+			 jin_str(fit, "note") : "no reason given");
+		return;
+	}
+	snprintf(info->live_ratio, sizeof(info->live_ratio),
+		 "sweep: held-out median |error| %.1f%% over %.0f points (%.0f "
+		 "within %.0f%%); aliased/control measured %.2f, predicted %.2f",
+		 100 * jin_num(held, "median_abs_error", NAN),
+		 jin_num(held, "points", NAN), jin_num(held, "within_band", NAN),
+		 100 * jin_num(held, "band", NAN), jin_num(ratio, "measured", NAN),
+		 jin_num(ratio, "predicted", NAN));
+}
+
+static void plain_notes(struct derive_info *info, const json_t *root,
+			const json_t *measured, const json_t *model)
+{
+	const json_t *spread = json_object_get(measured, "spread");
+	char k[128];
+	int used;
+
+	clean_kernel(root, k, sizeof(k));
+	snprintf(info->live_note, sizeof(info->live_note),
+		 "kernel %s, %.0f runs per layout, model not fitted", k,
 		 jin_num(measured, "runs", NAN));
 	used = snprintf(info->live_ratio, sizeof(info->live_ratio),
-		 "%.2f (per-round %.2f..%.2f, %.0f runs); ",
+		 "aliased/control retries per fixed fault: %.2f (per-round "
+		 "%.2f..%.2f, %.0f runs); ",
 		 jin_num(measured, "ratio", NAN),
 		 jin_num(spread, "ratio_min", NAN),
 		 jin_num(spread, "ratio_max", NAN),
@@ -126,7 +138,7 @@ int derive_live_csv(const char *run_dir, struct derive_info *info, char *err,
 {
 	char path[4096];
 	struct atomic_file af;
-	const json_t *measured, *model, *skipped;
+	const json_t *measured, *model, *skipped, *sweep;
 	json_t *root;
 	int rc;
 
@@ -146,6 +158,7 @@ int derive_live_csv(const char *run_dir, struct derive_info *info, char *err,
 	skipped = json_object_get(root, "skipped");
 	measured = json_object_get(root, "measured");
 	model = json_object_get(root, "model");
+	sweep = json_object_get(root, "sweep");
 	if (json_is_string(skipped)) {
 		snprintf(info->live_why, sizeof(info->live_why),
 			 "bench live did not measure: %s",
@@ -153,7 +166,7 @@ int derive_live_csv(const char *run_dir, struct derive_info *info, char *err,
 		json_decref(root);
 		return 0;
 	}
-	if (!json_is_object(measured)) {
+	if (!json_is_object(measured) && !json_is_object(sweep)) {
 		snprintf(info->live_why, sizeof(info->live_why),
 			 "live.json has no measurement");
 		json_decref(root);
@@ -164,16 +177,23 @@ int derive_live_csv(const char *run_dir, struct derive_info *info, char *err,
 	if (rc == 0) {
 		fprintf(af.f, "# bench live: retries per fixed fault on this "
 			"machine's KVM ((pf_taken - pf_fixed - pf_emulate - "
-			"pf_spurious) / pf_fixed) per layout, median and "
-			"min..max over its runs; then the aliased/control "
-			"ratio, live (median; low..high: the per-round ratios) "
-			"beside the model's prediction for union and hva\n");
-		layouts_block(af.f, measured);
-		ratio_block(af.f, measured, model);
+			"pf_spurious) / pf_fixed), median and min..max over "
+			"the runs, against the model's prediction for the same "
+			"point; role: training (fitted), held-out (predicted, "
+			"never fitted), unmodelled, or unfitted (plain bench "
+			"live: nothing was fitted)\n"
+			"point,role,measured,min,max,predicted\n");
+		if (json_is_object(sweep))
+			sweep_rows(af.f, sweep);
+		else
+			plain_rows(af.f, measured, model);
 		rc = atomic_commit(&af, err, errlen);
 	}
 	if (rc == 0) {
-		notes(info, root, measured, model);
+		if (json_is_object(sweep))
+			sweep_notes(info, root, sweep);
+		else
+			plain_notes(info, root, measured, model);
 		info->live = true;
 	}
 	json_decref(root);

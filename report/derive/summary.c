@@ -205,8 +205,7 @@ static void write_all(FILE *f, const char *run_dir,
 	if (info->numa_hist)
 		fprintf(f, "Most retries on one gfn (numa): %s\n", info->numa_max);
 	if (info->live)
-		fprintf(f, "Live KVM (bench live), aliased/control retries per "
-			"fixed fault: %s\n", info->live_ratio);
+		fprintf(f, "Live KVM (bench live): %s\n", info->live_ratio);
 	fprintf(f, "Plots (%s/%s/):\n", run_dir, LAYOUT_PLOTS);
 	for (size_t i = 0; i < plot_defs_len; i++) {
 		const char *why = plot_missing_input(&plot_defs[i], info);

@@ -2,8 +2,10 @@
  * computed here independently from the JSON, and the plots (when gnuplot
  * is installed) come out as PNG, SVG and text. The fixture run has no
  * live.json (like a quick run): plot (f) is skipped, not failed. Then the
- * live fixture is added and (f) is derived and drawn; then marked skipped.
- * argv[1]: fixture run; argv[2]: folder with the live.json fixture. */
+ * live fixture is added and (f) is derived and drawn, then the sweep's;
+ * then marked skipped.
+ * argv[1]: fixture run; argv[2], argv[3]: folders with the live.json
+ * fixtures of plain bench live and of bench live --sweep. */
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,65 +91,91 @@ static const char *summary_text(const struct derive_info *info)
 	return text;
 }
 
-/* One "name,median,min,max,runs" row of the layout block against that
- * layout in live.json: the same numbers, runs = its runs array. */
-static void check_layout_row(const char *csv, const json_t *live,
-			     const char *name)
+/* The row of point `name` in the (f) CSV: role, measured, min, max,
+ * predicted as the JSON has them (a JSON null is a nan in the CSV). */
+static void check_point_row(const char *csv, const char *name,
+			    const char *role, double measured, double lo,
+			    double hi, double predicted)
 {
-	const json_t *c = json_object_get(json_object_get(json_object_get(
-		live, "measured"), "layouts"), name);
-	char needle[64];
+	char needle[128], got_role[32] = "";
 	const char *row;
-	double med = NAN, lo = NAN, hi = NAN, runs = NAN;
+	double m = NAN, l = NAN, h = NAN, p = NAN;
 
 	snprintf(needle, sizeof(needle), "\n%s,", name);
 	row = csv ? strstr(csv, needle) : NULL;
-	CHECK(row && sscanf(row + strlen(needle), "%lf,%lf,%lf,%lf", &med, &lo,
-			    &hi, &runs) == 4, "%s row", name);
-	CHECK_NEAR(med, jin_num(c, "median", NAN), 1e-5 * med, "%s", name);
-	CHECK_NEAR(lo, jin_num(c, "min", NAN), 1e-5 * lo, "%s", name);
-	CHECK_NEAR(hi, jin_num(c, "max", NAN), 1e-5 * hi, "%s", name);
-	CHECK_NEAR(runs, (double)json_array_size(json_object_get(c, "runs")),
-		   0, "%s", name);
-	CHECK(lo <= med && med <= hi, "%s", name);
+	CHECK(row && sscanf(row + strlen(needle), "%31[^,],%lf,%lf,%lf,%lf",
+			    got_role, &m, &l, &h, &p) == 5, "%s row", name);
+	CHECK(strcmp(got_role, role) == 0, "%s: role %s, expected %s", name,
+	      got_role, role);
+	CHECK_NEAR(m, measured, 1e-5 * measured, "%s measured", name);
+	CHECK_NEAR(l, lo, 1e-5 * lo, "%s min", name);
+	CHECK_NEAR(h, hi, 1e-5 * hi, "%s max", name);
+	if (isnan(predicted))
+		CHECK(isnan(p), "%s: not predicted, got %g", name, p);
+	else
+		CHECK_NEAR(p, predicted, 1e-5 * predicted, "%s predicted", name);
+	CHECK(l <= m && m <= h, "%s: median inside min..max", name);
 }
 
-/* (f) from the live fixture: the CSV holds live.json's numbers. */
+/* (f) from plain bench live: aliased and control against the model's
+ * union rates, unfitted. */
 static void check_live_csv(void)
 {
 	json_t *live = load(run, "live.json");
-	const json_t *m = json_object_get(live, "measured");
-	const json_t *sp = json_object_get(m, "spread");
-	const json_t *model = json_object_get(live, "model");
-	const char *csv = read_text("csv/live_vs_model.csv"), *row;
-	double r = NAN, lo = NAN, hi = NAN, u = NAN, h = NAN;
+	const json_t *ly = json_object_get(json_object_get(live, "measured"),
+					   "layouts");
+	const json_t *un = json_object_get(json_object_get(live, "model"),
+					   "union");
+	const char *csv = read_text("csv/live_vs_model.csv");
 
 	CHECK(live != NULL);
-	CHECK(csv && strstr(csv, "\n# layouts\nlayout,median,min,max,runs\n"
-			    "aliased,"));
-	/* The pair the ratio compares first, then the plain rates. */
-	CHECK(csv && strstr(csv, "\ncontrol,") < strstr(csv, "\nsingle,") &&
-	      strstr(csv, "\nsingle,") < strstr(csv, "\nmultislot,"));
-	check_layout_row(csv, live, "aliased");
-	check_layout_row(csv, live, "control");
-	check_layout_row(csv, live, "single");
-	check_layout_row(csv, live, "multislot");
-	row = csv ? strstr(csv, "\n\n\n# ratio\nsource,ratio,low,high\n") : NULL;
-	CHECK(row != NULL);
-	row = csv ? strstr(csv, "\nlive kernel,") : NULL;
-	CHECK(row && sscanf(row, "\nlive kernel,%lf,%lf,%lf", &r, &lo, &hi) == 3);
-	CHECK_NEAR(r, jin_num(m, "ratio", NAN), 1e-5 * r);
-	CHECK_NEAR(lo, jin_num(sp, "ratio_min", NAN), 1e-5 * lo);
-	CHECK_NEAR(hi, jin_num(sp, "ratio_max", NAN), 1e-5 * hi);
-	/* The measured ratio is the medians' ratio: the JSON agrees. */
-	CHECK_NEAR(r, jin_num(m, "aliased", NAN) / jin_num(m, "control", NAN),
-		   1e-4 * r);
-	row = csv ? strstr(csv, "\nmodel: union,") : NULL;
-	CHECK(row && sscanf(row, "\nmodel: union,%lf,nan,nan\n", &u) == 1);
-	CHECK_NEAR(u, jin_num(model, "union_ratio", NAN), 1e-5 * u);
-	row = csv ? strstr(csv, "\nmodel: hva,") : NULL;
-	CHECK(row && sscanf(row, "\nmodel: hva,%lf,nan,nan\n", &h) == 1);
-	CHECK_NEAR(h, jin_num(model, "hva_ratio", NAN), 1e-5);
+	CHECK(csv && strstr(csv, "\npoint,role,measured,min,max,predicted\n"
+			    "aliased,unfitted,"));
+	for (int i = 0; i < 2; i++) {
+		const char *n = i ? "control" : "aliased";
+		const json_t *c = json_object_get(ly, n);
+
+		check_point_row(csv, n, "unfitted", jin_num(c, "median", NAN),
+				jin_num(c, "min", NAN), jin_num(c, "max", NAN),
+				jin_num(un, n, NAN));
+	}
+	/* The plain rates have no model counterpart: no row. */
+	CHECK(csv && !strstr(csv, "\nsingle,"));
+	json_decref(live);
+}
+
+/* (f) from bench live --sweep: one row per measured point, its role in
+ * the split, its measured and predicted rates. */
+static void check_sweep_csv(void)
+{
+	json_t *live = load(run, "live.json");
+	const json_t *points = json_object_get(json_object_get(live, "sweep"),
+					       "points");
+	const char *csv = read_text("csv/live_vs_model.csv");
+	size_t i, rows = 0, lines = 0;
+	json_t *pt;
+
+	CHECK(json_array_size(points) > 10, "sweep fixture points");
+	json_array_foreach(points, i, pt) {
+		const char *name = jin_str(pt, "name");
+		char needle[128];
+
+		snprintf(needle, sizeof(needle), "\n%s,", name ? name : "?");
+		if (json_is_true(json_object_get(pt, "skipped"))) {
+			CHECK(csv && !strstr(csv, needle), "%s: skipped, no row",
+			      name);
+			continue;
+		}
+		rows++;
+		check_point_row(csv, name, jin_str(pt, "role"),
+				jin_num(pt, "measured", NAN),
+				jin_num(pt, "min", NAN), jin_num(pt, "max", NAN),
+				jin_num(pt, "predicted", NAN));
+	}
+	for (const char *c = csv; c && *c; c++)
+		lines += *c == '\n';
+	/* comment, header, one line per row */
+	CHECK_EQ_U64(lines, rows + 2, "no other rows");
 	json_decref(live);
 }
 
@@ -207,7 +235,7 @@ int main(int argc, char **argv)
 	char cmd[9000];
 	json_t *j;
 
-	if (argc != 3)
+	if (argc != 4)
 		return 2;
 	CHECK(f != NULL);
 	if (!f)
@@ -283,7 +311,8 @@ int main(int argc, char **argv)
 		CHECK(strstr(read_text("plots/a_fp_vs_alias_distance.txt"),
 			     "False-positive retries vs alias distance") != NULL);
 	}
-	CHECK_CONTAINS(summary_text(&info), "(f) live KVM retries vs the model");
+	CHECK_CONTAINS(summary_text(&info),
+		       "(f) live KVM retries: the model vs measured");
 	CHECK_CONTAINS(summary_text(&info), "not drawn: no live.json");
 
 	/* With the live fixture: the CSV, then plot (f). */
@@ -303,9 +332,40 @@ int main(int argc, char **argv)
 		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
 		check_plot_files(f);
 		CHECK_CONTAINS(nz(read_text("plots/f_live_vs_model.txt")),
-			       "(f) Live KVM vs model (kernel 6.18.44-fixture");
+			       "(f) kernel 6.18.44-fixture, 3 runs");
+	}
+
+	/* The sweep's live.json: every point, training and held out. */
+	snprintf(cmd, sizeof(cmd), "cp '%s/live.json' '%s/live.json'", argv[3],
+		 run);
+	CHECK(system(cmd) == 0);
+	CHECK(derive_all(run, &info, err, sizeof(err)) == 0, "%s", err);
+	CHECK(info.live);
+	check_sweep_csv();
+	j = load(run, "live.json");
+	{
+		const json_t *sw = json_object_get(j, "sweep");
+		const json_t *held = json_object_get(sw, "held_out");
+		const json_t *ratio = json_object_get(sw, "ratio");
+		char want[256];
+
+		snprintf(want, sizeof(want), "sweep: held-out median |error| "
+			 "%.1f%% over %.0f points (%.0f within 25%%); "
+			 "aliased/control measured %.2f, predicted %.2f",
+			 100 * jin_num(held, "median_abs_error", NAN),
+			 jin_num(held, "points", NAN),
+			 jin_num(held, "within_band", NAN),
+			 jin_num(ratio, "measured", NAN),
+			 jin_num(ratio, "predicted", NAN));
+		CHECK_CONTAINS(summary_text(&info), want);
+		CHECK_CONTAINS(info.live_note, "sweep, 25 points x 3 runs");
+	}
+	json_decref(j);
+	if (have_gnuplot) {
+		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
+		check_plot_files(f);
 		CHECK_CONTAINS(nz(read_text("plots/f_live_vs_model.txt")),
-			       "model: union");
+			       "(f) kernel 6.18.44-fixture; sweep, 25 points");
 	}
 
 	/* bench live could not measure: (f) is skipped with its reason. */
