@@ -11,9 +11,50 @@
 #include <string.h>
 
 #include "live/measure.h"
+#include "live/sweep.h"
 #include "tests/check.h"
 
 #define SKIP 77
+
+/* One very short round of the sweep: every mechanism either ran (faults,
+ * its invalidations, a timing for the model) or was skipped with a note;
+ * dontneed always runs. Counts only. */
+static void check_sweep(const struct live_params *base)
+{
+	static struct live_sweep sw;
+	char err[512] = "";
+	size_t ran = 0;
+
+	CHECK_EQ_I64(live_sweep_points(&sw, base, 1, 0.05, err, sizeof(err)),
+		     0, "sweep points: %s", err);
+	CHECK_EQ_I64(live_sweep_measure(&sw, NULL, err, sizeof(err)), 0,
+		     "sweep: %s", err);
+	CHECK(sw.skipped[0] == '\0', "sweep skipped: %s", sw.skipped);
+	CHECK(sw.mech_usable[LM_DONTNEED], "dontneed: %s",
+	      sw.mech_note[LM_DONTNEED]);
+	for (int k = 0; k < LM_COUNT; k++)
+		CHECK(sw.mech_usable[k] || sw.mech_note[k][0],
+		      "%s skipped without a note", live_mech_names[k]);
+	for (size_t i = 0; i < sw.n; i++) {
+		const struct sweep_point *pt = &sw.pt[i];
+
+		CHECK(pt->skipped == !sw.mech_usable[pt->p.mech], "%s",
+		      pt->name);
+		if (pt->skipped)
+			continue;
+		ran++;
+		CHECK_EQ_U64(pt->n, 1, "%s: one run", pt->name);
+		CHECK(pt->s[0].faults > 0 && pt->s[0].invalidations > 0,
+		      "%s: %llu faults, %llu invalidations", pt->name,
+		      (unsigned long long)pt->s[0].faults,
+		      (unsigned long long)pt->s[0].invalidations);
+		CHECK(pt->t.guest_us_per_fault > 0 && pt->t.drop_us > 0 &&
+		      pt->t.cycle_us >= pt->t.drop_us,
+		      "%s: timing %g/%g/%g", pt->name, pt->t.guest_us_per_fault,
+		      pt->t.drop_us, pt->t.cycle_us);
+	}
+	printf("test_live_vmm: sweep, %zu of %zu points ran\n", ran, sw.n);
+}
 
 int main(int argc, char **argv)
 {
@@ -95,5 +136,6 @@ int main(int argc, char **argv)
 	       rep.cases[LL_ALIAS].median, rep.cases[LL_CONTROL].median,
 	       (unsigned long long)rep.calib.quiet_retries,
 	       (unsigned long long)rep.calib.quiet_faults);
+	check_sweep(&p);
 	return check_summary("test_live_vmm");
 }
