@@ -142,7 +142,7 @@ int cmd_sim(int argc, char **argv)
 	else
 		sim_print_table(stdout, &w, results, n, c.steps);
 	for (size_t i = 0; i < n; i++)
-		free(results[i].retries_per_spte);
+		sim_result_free(&results[i]);
 	pattern_world_free(&w);
 	return 0;
 }

@@ -22,7 +22,8 @@ const char *const fault_dist_names[] = { "uniform", "hot", NULL };
 
 #define MAX_SEGMENTS 32 /* multislot: up to 16 slots, twice with SMM */
 #define MAX_VCPUS 64
-#define MAX_SLOT_PAGES (1ULL << 22) /* 16 GiB of 4 KiB pages per slot */
+#define MAX_SLOT_PAGES VM_MAX_SLOT_PAGES   /* 4 TiB of 4 KiB pages */
+#define MAX_GUEST_PAGES VM_MAX_GUEST_PAGES /* 16 TiB */
 
 /* Where faults land: a list of gfn runs, drawn from uniformly (or hot). */
 struct segment {
@@ -119,13 +120,13 @@ const struct opt_spec *pattern_options(struct pattern_params *p)
 			"invalidating actors (each runs one invalidation at a time)"),
 		U64_OPT("slots", slots, 1, 16, "multislot: slots K one invalidation crosses"),
 		U64_OPT("slot-pages", slot_pages, 1, MAX_SLOT_PAGES, "pages per slot (4 KiB each)"),
-		U64_OPT("alias-distance", alias_distance, 0, MAX_SLOT_PAGES,
+		U64_OPT("alias-distance", alias_distance, 0, MAX_GUEST_PAGES,
 			"alias/mixed: gfn distance D between the two aliases (> slot-pages)"),
 		{ .name = "alias-control", .type = OPT_FLAG, .dest = &p->alias_control,
 		  .help = "alias: far slot gets its own memory (control layout)" },
 		{ .name = "alias-middle-only", .type = OPT_FLAG, .dest = &p->alias_middle_only,
 		  .help = "alias: fault only between the aliases" },
-		U64_OPT("inval-pages", inval_pages, 1, MAX_SLOT_PAGES,
+		U64_OPT("inval-pages", inval_pages, 1, MAX_GUEST_PAGES,
 			"largest invalidation, pages (numa: sizes in [N/2, N])"),
 		U64_OPT("resolve-steps", resolve_steps, 1, 1000000, "page lookup length, steps"),
 		U64_OPT("phase2-steps", phase2_steps, 1, 100000000, "host page change length, steps"),
@@ -176,6 +177,24 @@ static void add_segment(struct pattern_ctx *c, uint32_t slot,
 	c->fault_pages += s->npages;
 }
 
+/* The gfn span build_layout() gives the pattern (the options are each at
+ * most 2^32, so this cannot overflow). */
+static uint64_t guest_pages(const struct pattern_params *p)
+{
+	switch (p->pattern) {
+	case PAT_MULTISLOT:
+		return p->slots * p->slot_pages;
+	case PAT_ALIAS:
+		return p->alias_distance + p->slot_pages;
+	case PAT_MIXED:
+		return p->alias_distance + 2 * p->slot_pages;
+	case PAT_PRIVATE:
+		return 2 * p->slot_pages;
+	default:
+		return p->slot_pages;
+	}
+}
+
 static int check_params(const struct pattern_params *p, char *err, size_t len)
 {
 	if ((p->pattern == PAT_ALIAS || p->pattern == PAT_MIXED) &&
@@ -199,10 +218,10 @@ static int check_params(const struct pattern_params *p, char *err, size_t len)
 			 "(pattern %s has its own layout)", pattern_names[p->pattern]);
 		return -1;
 	}
-	if (p->slot_pages * (p->pattern == PAT_MULTISLOT ? p->slots : 1) +
-		    p->alias_distance > (1ULL << 24)) {
+	if (guest_pages(p) > MAX_GUEST_PAGES) {
 		snprintf(err, len, "--slot-pages/--slots/--alias-distance: the guest "
-			 "would exceed 2^24 pages (64 GiB); expected less");
+			 "would span %llu pages; expected at most 2^32 (16 TiB)",
+			 (unsigned long long)guest_pages(p));
 		return -1;
 	}
 	return 0;

@@ -19,6 +19,15 @@ static double now_seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+static void keep_max(void *ctx, uint64_t key, uint32_t val)
+{
+	uint64_t *max = ctx;
+
+	(void)key;
+	if (val > *max)
+		*max = val;
+}
+
 int sim_run(const struct pattern_world *w, const struct tracker_ops *ops,
 	    const struct sim_options *opt, struct sim_result *out,
 	    char *err, size_t errlen)
@@ -42,7 +51,9 @@ int sim_run(const struct pattern_world *w, const struct tracker_ops *ops,
 	out->tracker = ops;
 	out->n_sptes = w->layout.n_sptes;
 	if (opt->per_gfn_histogram) {
-		out->retries_per_spte = calloc(w->layout.n_sptes, sizeof(uint32_t));
+		out->retries_per_spte = calloc(1, sizeof(*out->retries_per_spte));
+		if (out->retries_per_spte)
+			sparse_map_init(out->retries_per_spte, w->layout.n_sptes);
 		if (!out->retries_per_spte) {
 			vm_destroy(&vm);
 			free(actors);
@@ -79,11 +90,19 @@ int sim_run(const struct pattern_world *w, const struct tracker_ops *ops,
 		out->warnings_total += out->warnings[i];
 	}
 	if (out->retries_per_spte)
-		for (uint64_t i = 0; i < w->layout.n_sptes; i++)
-			if (out->retries_per_spte[i] > out->max_retries_one_gfn)
-				out->max_retries_one_gfn = out->retries_per_spte[i];
+		sparse_map_walk(out->retries_per_spte, 0, w->layout.n_sptes, false,
+				keep_max, &out->max_retries_one_gfn);
 	vm_destroy(&vm);
 	free(actors);
 	free(runnable);
 	return 0;
+}
+
+void sim_result_free(struct sim_result *r)
+{
+	if (r->retries_per_spte) {
+		sparse_map_destroy(r->retries_per_spte);
+		free(r->retries_per_spte);
+	}
+	r->retries_per_spte = NULL;
 }

@@ -18,7 +18,9 @@ struct sim_result {
 	uint64_t warnings[WARN_COUNT];
 	uint64_t warnings_total;
 	uint64_t max_retries_one_gfn;
-	uint32_t *retries_per_spte;  /* when asked for; caller frees */
+	/* When asked for: retries per SPTE index, sparse (only SPTEs that
+	 * retried are present); sim_result_free() frees it. */
+	struct sparse_map *retries_per_spte;
 	uint64_t n_sptes;
 	double seconds;              /* wall time of the run (timing only) */
 };
@@ -33,5 +35,6 @@ struct sim_options {
 int sim_run(const struct pattern_world *w, const struct tracker_ops *ops,
 	    const struct sim_options *opt, struct sim_result *out,
 	    char *err, size_t errlen);
+void sim_result_free(struct sim_result *r);
 
 #endif

@@ -4,17 +4,28 @@
 
 #include "util/json_writer.h"
 
+static void add_to_hist(void *ctx, uint64_t key, uint32_t v)
+{
+	uint64_t *hist = ctx;
+	int b = v ? 64 - __builtin_clzll(v) : 0;
+
+	(void)key;
+	hist[b < SIM_HIST_BUCKETS ? b : SIM_HIST_BUCKETS - 1]++;
+}
+
 void sim_retry_histogram(const struct sim_result *r,
 			 uint64_t hist[SIM_HIST_BUCKETS])
 {
 	for (int b = 0; b < SIM_HIST_BUCKETS; b++)
 		hist[b] = 0;
-	for (uint64_t i = 0; r->retries_per_spte && i < r->n_sptes; i++) {
-		uint32_t v = r->retries_per_spte[i];
-		int b = v ? 64 - __builtin_clzll(v) : 0;
-
-		hist[b < SIM_HIST_BUCKETS ? b : SIM_HIST_BUCKETS - 1]++;
-	}
+	if (!r->retries_per_spte)
+		return;
+	sparse_map_walk(r->retries_per_spte, 0, r->n_sptes, false, add_to_hist,
+			hist);
+	/* Bucket 0: every SPTE not counted above (most are absent). */
+	hist[0] = r->n_sptes;
+	for (int b = 1; b < SIM_HIST_BUCKETS; b++)
+		hist[0] -= hist[b];
 }
 
 static const char *const warning_names[WARN_COUNT] = {

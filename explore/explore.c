@@ -61,10 +61,12 @@ static bool expand(struct search *s, uint32_t idx, bool *oom)
 		uint32_t got;
 
 		memcpy(s->next, s->cur, s->ws.rec_bytes);
+		vm_load_pages(&s->vm, world_vm(&s->ws, s->next)->data);
 		memset(&st, 0, sizeof(st));
 		memset(&info, 0, sizeof(info));
 		if (!actor_step(&a[i], &s->env, &st, &info))
 			continue; /* this actor has finished */
+		vm_save_pages(&s->vm, world_vm(&s->ws, s->next)->data);
 		moved = true;
 		r->transitions++;
 		if (world_warnings(world_vm(&s->ws, s->next)))
@@ -98,6 +100,7 @@ static bool expand(struct search *s, uint32_t idx, bool *oom)
 
 		r->terminal_states++;
 		memcpy(s->next, s->cur, s->ws.rec_bytes);
+		vm_load_pages(&s->vm, world_vm(&s->ws, s->next)->data);
 		stale = vm_audit_stale_sptes(&s->vm);
 		if (stale) {
 			r->stale_terminal_states++;
@@ -131,7 +134,9 @@ static int search_init(struct search *s, const struct scenario_world *w,
 		return -1;
 	}
 	s->vm_own = s->vm.st;
-	world_shape_init(&s->ws, s->vm.state_bytes, w->n_actors);
+	world_shape_init(&s->ws, sizeof(struct vm_state) +
+			 vm_image_words(&w->layout) * sizeof(uint64_t),
+			 w->n_actors);
 	s->cur = calloc(1, s->ws.rec_bytes);
 	s->next = calloc(1, s->ws.rec_bytes);
 	s->enc = calloc(1, world_encoded_max(&s->ws));
@@ -140,8 +145,9 @@ static int search_init(struct search *s, const struct scenario_world *w,
 		snprintf(err, errlen, "scenario %s: out of memory", w->sc->name);
 		return -1;
 	}
-	/* The model reads and writes the VM through vm->st/gen/spte: point
-	 * them at the scratch record once; each step memcpy's into it. */
+	/* The model reads and writes the VM header through vm->st: point it
+	 * at the scratch record once; each step memcpy's into it and loads
+	 * the record's page image into the maps. */
 	vm_attach(&s->vm, world_vm(&s->ws, s->next));
 	s->env.vm = &s->vm;
 	s->env.wl = &w->wl;
@@ -170,7 +176,8 @@ static int add_initial(struct search *s)
 	uint32_t got;
 
 	memset(s->next, 0, s->ws.rec_bytes);
-	memcpy(world_vm(&s->ws, s->next), s->vm_own, s->ws.vm_bytes);
+	memcpy(world_vm(&s->ws, s->next), s->vm_own, sizeof(struct vm_state));
+	vm_save_pages(&s->vm, world_vm(&s->ws, s->next)->data);
 	scenario_init_actors(s->w, world_actors(&s->ws, s->next));
 	world_canon(&s->ws, s->next, -1);
 	return state_set_add(&s->set, s->enc,

@@ -1,5 +1,6 @@
 /* A world state as the explorer stores it: one flat record of
- *   [struct vm_state + gen[] + spte[]] [struct actor x n] [uint64_t flags]
+ *   [struct vm_state + page image (vm_save_pages)] [struct actor x n]
+ *   [uint64_t flags]
  * compared and hashed as bytes. world_canon() makes equal worlds equal bytes:
  * it clears what is observation rather than state (warn-once counters),
  * padding, and the leftovers of freed table entries. */
@@ -15,7 +16,7 @@
 #define WORLD_TAINTED 1u /* a stale SPTE was installed on the way here */
 
 struct world_shape {
-	size_t vm_bytes;   /* vm->state_bytes */
+	size_t vm_bytes;   /* struct vm_state + its page image */
 	size_t actors_off;
 	size_t flags_off;
 	size_t rec_bytes;

@@ -69,7 +69,7 @@ static void run_short(const struct pattern_world *w, const struct tracker_ops *o
 		REQUIRE(r.stats.fn == 0);
 		REQUIRE(r.stale_sptes == 0);
 	}
-	free(r.retries_per_spte);
+	sim_result_free(&r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

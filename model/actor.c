@@ -91,7 +91,7 @@ static bool truly_stale(const struct vm *vm, const struct actor *a,
 
 	if (oracle_covered(&vm->st->oracle, page))
 		return true;
-	return resolved && READ_ONCE(vm->gen[page]) != a->gen_snapshot;
+	return resolved && gen_tree_get(&vm->gen, page) != a->gen_snapshot;
 }
 
 static void count_retry_on_gfn(const struct step_env *env, const struct actor *a)
@@ -101,9 +101,7 @@ static void count_retry_on_gfn(const struct step_env *env, const struct actor *a
 	if (!env->retries_per_spte)
 		return;
 	s = fault_slot(env->vm, a);
-	__atomic_fetch_add(&env->retries_per_spte[s->spte_base + a->fault.gfn -
-						  s->base_gfn],
-			   1, __ATOMIC_RELAXED);
+	sparse_map_add(env->retries_per_spte, slot_spte_index(s, a->fault.gfn), 1);
 }
 
 static void start_resolve(struct actor *a, const struct step_env *env)
@@ -166,8 +164,9 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			info->what = "resolving";
 			return true;
 		}
-		a->gen_snapshot =
-			READ_ONCE(vm->gen[slot_host_page(fault_slot(vm, a), a->fault.gfn)]);
+		/* Tracked before the snapshot: see model/gen_tree.h. */
+		a->gen_snapshot = gen_tree_track(
+			&vm->gen, slot_host_page(fault_slot(vm, a), a->fault.gfn));
 		spin_ns(env->resolve_ns);
 		info->what = "resolve page";
 		a->pc = env->early_check ? VCPU_PRECHECK2 : VCPU_LOCKED_CHECK;
@@ -176,7 +175,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 	case VCPU_LOCKED_CHECK: {
 		const struct memslot *s = fault_slot(vm, a);
 		uint64_t page = slot_host_page(s, a->fault.gfn);
-		uint64_t *spte = &vm->spte[s->spte_base + a->fault.gfn - s->base_gfn];
+		uint32_t old;
 
 		key = fault_key_of(vm, a);
 		mmu_read_lock(vm);
@@ -193,16 +192,15 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			mmu_read_unlock(vm);
 			return true;
 		}
-		uint64_t old = READ_ONCE(*spte);
-
-		if (old != SPTE_NONE && old - 1 != READ_ONCE(vm->gen[page]))
+		if (sparse_map_set(&vm->spte, slot_spte_index(s, a->fault.gfn),
+				   (uint32_t)a->gen_snapshot, &old) &&
+		    old != gen_tree_get(&vm->gen, page))
 			stats->stale_replaced++;
-		WRITE_ONCE(*spte, a->gen_snapshot + 1);
 		mmu_read_unlock(vm);
 		stats->faults++;
 		if (stale) {
 			info->violation = true;
-			if (a->gen_snapshot != READ_ONCE(vm->gen[page]))
+			if (a->gen_snapshot != gen_tree_get(&vm->gen, page))
 				stats->fn_stale_page++;
 		}
 		info->what = stale ? "locked check: install (STALE)"
@@ -217,22 +215,14 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 
 /* ---- invalidator ------------------------------------------------------- */
 
-/* Zaps the SPTEs of one slot's gfn sub-range. An SPTE that is already stale
- * when zapped is a lost invalidation that a later one happened to clean up:
- * it is counted, or the end audit would never see it. */
+/* Zaps the SPTEs of one slot's gfn sub-range: O(SPTEs present there). An
+ * SPTE that is already stale when zapped is a lost invalidation that a later
+ * one happened to clean up: it is counted, or the end audit would never see
+ * it. */
 static void zap(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
 		uint64_t gfn_end, struct actor_stats *stats)
 {
-	for (uint64_t g = gfn_start; g < gfn_end; g++) {
-		uint64_t *spte = &vm->spte[s->spte_base + g - s->base_gfn];
-		uint64_t old = *spte;
-
-		if (old == SPTE_NONE)
-			continue;
-		if (old - 1 != READ_ONCE(vm->gen[slot_host_page(s, g)]))
-			stats->stale_replaced++;
-		WRITE_ONCE(*spte, SPTE_NONE);
-	}
+	stats->stale_replaced += vm_zap_sptes(vm, s, gfn_start, gfn_end);
 }
 
 static uint32_t new_handle(struct vm_state *st)
@@ -438,12 +428,11 @@ static bool inval_step(struct actor *a, const struct step_env *env,
 
 	case INVAL_PHASE2:
 		if (a->wait == a->inval.phase2_steps) {
-			/* The host frees/replaces the pages, outside mmu_lock. */
+			/* The host frees/replaces the pages, outside mmu_lock:
+			 * O(levels) per range, whatever its size. */
 			for (uint32_t r = 0; r < a->n_ranges; r++)
-				for (uint64_t p = a->ranges[r].start;
-				     p < a->ranges[r].end; p++)
-					__atomic_fetch_add(&vm->gen[p], 1,
-							   __ATOMIC_RELAXED);
+				gen_tree_bump(&vm->gen, a->ranges[r].start,
+					      a->ranges[r].end);
 			spin_ns(env->phase2_ns);
 			info->what = "phase 2: host changes pages";
 		} else {

@@ -97,9 +97,9 @@ struct step_env {
 	uint32_t resolve_steps; /* steps a page lookup takes (>= 1) */
 	uint64_t resolve_ns;   /* busy work per lookup (threaded engine) */
 	uint64_t phase2_ns;    /* busy work per phase 2 (threaded engine) */
-	/* Optional output: retries per SPTE index (numa's histogram); the
-	 * engine owns it, NULL when not wanted. */
-	uint32_t *retries_per_spte;
+	/* Optional output: retries per SPTE index (numa's histogram), a
+	 * sparse counter map; the engine owns it, NULL when not wanted. */
+	struct sparse_map *retries_per_spte;
 };
 
 /* What a step did, for traces. */

@@ -22,8 +22,10 @@ int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 	for (uint32_t i = 0; i < l->n_slots; i++) {
 		struct memslot *s = &l->slots[i];
 
-		if (s->npages == 0) {
-			snprintf(err, errlen, "layout: slot %u has zero pages", i);
+		if (s->npages == 0 || s->npages > VM_MAX_SLOT_PAGES) {
+			snprintf(err, errlen, "layout: slot %u has %llu pages; "
+				 "expected 1..2^30", i,
+				 (unsigned long long)s->npages);
 			return -1;
 		}
 		if (s->as_id >= l->n_as) {
@@ -32,9 +34,16 @@ int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 				 i, s->as_id, l->n_as - 1);
 			return -1;
 		}
-		if (s->base_gfn + s->npages < s->base_gfn ||
-		    s->host_base + s->npages < s->host_base) {
-			snprintf(err, errlen, "layout: slot %u wraps around", i);
+		if (s->base_gfn >= VM_MAX_GUEST_PAGES ||
+		    s->npages > VM_MAX_GUEST_PAGES - s->base_gfn) {
+			snprintf(err, errlen, "layout: slot %u ends beyond gfn 2^32 "
+				 "(16 TiB); expected a guest below it", i);
+			return -1;
+		}
+		if (s->host_base >= VM_MAX_KEYS ||
+		    s->npages > VM_MAX_KEYS - s->host_base) {
+			snprintf(err, errlen, "layout: slot %u ends beyond host page "
+				 "2^40; expected less", i);
 			return -1;
 		}
 		for (uint32_t j = 0; j < i; j++) {
@@ -62,33 +71,70 @@ int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 void vm_attach(struct vm *vm, struct vm_state *st)
 {
 	vm->st = st;
-	vm->gen = st->data;
-	vm->spte = st->data + vm->layout->n_host_pages;
 }
 
 int vm_init(struct vm *vm, const struct vm_layout *l,
 	    const struct tracker_ops *ops)
 {
-	size_t words = l->n_host_pages + l->n_sptes;
 	struct vm_state *st;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->layout = l;
 	vm->ops = ops;
-	vm->state_bytes = sizeof(*st) + words * sizeof(uint64_t);
-	st = calloc(1, vm->state_bytes);
+	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
 	st->tracker.range_start = INVALID_KEY;
 	st->tracker.range_end = INVALID_KEY;
-	vm_attach(vm, st);
+	vm->st = vm->st_own = st;
+	gen_tree_init(&vm->gen, l->n_host_pages);
+	sparse_map_init(&vm->spte, l->n_sptes);
 	return 0;
 }
 
 void vm_destroy(struct vm *vm)
 {
-	free(vm->st);
-	vm->st = NULL;
+	if (!vm->st_own)
+		return;
+	gen_tree_destroy(&vm->gen);
+	sparse_map_destroy(&vm->spte);
+	free(vm->st_own);
+	vm->st = vm->st_own = NULL;
+}
+
+uint64_t vm_image_words(const struct vm_layout *l)
+{
+	return l->n_host_pages + l->n_sptes;
+}
+
+void vm_save_pages(const struct vm *vm, uint64_t *img)
+{
+	const struct vm_layout *l = vm->layout;
+	uint64_t *spte = img + l->n_host_pages;
+
+	gen_tree_save(&vm->gen, img, l->n_host_pages);
+	for (uint64_t i = 0; i < l->n_sptes; i++) {
+		uint32_t v;
+
+		spte[i] = sparse_map_get(&vm->spte, i, &v) ? (uint64_t)v + 1
+							   : SPTE_NONE;
+	}
+}
+
+void vm_load_pages(struct vm *vm, const uint64_t *img)
+{
+	const struct vm_layout *l = vm->layout;
+	const uint64_t *spte = img + l->n_host_pages;
+
+	gen_tree_load(&vm->gen, img, l->n_host_pages);
+	for (uint64_t i = 0; i < l->n_sptes; i++) {
+		uint32_t old;
+
+		if (spte[i] == SPTE_NONE)
+			sparse_map_remove(&vm->spte, i);
+		else
+			sparse_map_set(&vm->spte, i, (uint32_t)(spte[i] - 1), &old);
+	}
 }
 
 int vm_slot_of(const struct vm_layout *l, uint32_t as_id, uint64_t gfn)
@@ -103,21 +149,44 @@ int vm_slot_of(const struct vm_layout *l, uint32_t as_id, uint64_t gfn)
 	return -1;
 }
 
-uint64_t vm_audit_stale_sptes(const struct vm *vm)
+struct stale_count {
+	const struct vm *vm;
+	const struct memslot *slot;
+	uint64_t stale;
+};
+
+/* An SPTE is stale when its page's generation moved since it was installed. */
+static void count_stale(void *ctx, uint64_t idx, uint32_t gen)
+{
+	struct stale_count *c = ctx;
+	uint64_t page = c->slot->host_base + (idx - c->slot->spte_base);
+
+	if (gen != gen_tree_get(&c->vm->gen, page))
+		c->stale++;
+}
+
+uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
+		      uint64_t gfn_start, uint64_t gfn_end)
+{
+	struct stale_count c = { .vm = vm, .slot = s };
+
+	sparse_map_walk(&vm->spte, slot_spte_index(s, gfn_start),
+			slot_spte_index(s, gfn_end), true, count_stale, &c);
+	return c.stale;
+}
+
+uint64_t vm_audit_stale_sptes(struct vm *vm)
 {
 	const struct vm_layout *l = vm->layout;
 	uint64_t stale = 0;
 
 	for (uint32_t i = 0; i < l->n_slots; i++) {
 		const struct memslot *s = &l->slots[i];
+		struct stale_count c = { .vm = vm, .slot = s };
 
-		for (uint64_t p = 0; p < s->npages; p++) {
-			uint64_t e = READ_ONCE(vm->spte[s->spte_base + p]);
-
-			if (e != SPTE_NONE &&
-			    e - 1 != READ_ONCE(vm->gen[s->host_base + p]))
-				stale++;
-		}
+		sparse_map_walk(&vm->spte, s->spte_base, s->spte_base + s->npages,
+				false, count_stale, &c);
+		stale += c.stale;
 	}
 	return stale;
 }

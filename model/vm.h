@@ -7,9 +7,16 @@
  * (guest_memfd) slots get host pages too (so the oracle can track them) but
  * have no hva: notifier invalidations never reach them.
  *
- * All mutable state lives in one contiguous block (struct vm_state plus its
- * arrays) so the explorer can copy, compare and hash a whole state with
- * memcpy/memcmp, and the threaded engine shares it between threads as is.
+ * Mutable state: a flat header (struct vm_state: tracker fields, oracle)
+ * and two sparse maps sized by what was ever touched, never by the guest:
+ * the SPTEs (model/sparse_map.h, keyed by SPTE index) and the host-page
+ * generations (model/gen_tree.h, keyed by host page). Every operation on
+ * them costs O(levels + entries present in the range), so a step on a
+ * 16 TiB guest costs what it costs on a 16 MiB one. The threaded engine
+ * shares one struct vm between threads (see the maps for who may run
+ * concurrently). The explorer stores a state as the header followed by a
+ * dense image of the maps (vm_save_pages/vm_load_pages): its worlds are a
+ * few pages, and equal states must be equal bytes.
  */
 #ifndef MODEL_VM_H
 #define MODEL_VM_H
@@ -19,11 +26,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/gen_tree.h"
 #include "model/oracle.h"
+#include "model/sparse_map.h"
 #include "model/tracker.h"
 
 #define VM_MAX_SLOTS 64
 #define VM_MAX_AS 2 /* x86 with SMM: two address spaces */
+/* Sizes the maps accept (pages): a slot of 2^30 (4 TiB), a guest (one
+ * address space's gfn span) of 2^32 (16 TiB). Host pages and SPTEs of a
+ * layout stay below VM_MAX_KEYS. */
+#define VM_MAX_SLOT_PAGES (1ULL << 30)
+#define VM_MAX_GUEST_PAGES (1ULL << 32)
+#define VM_MAX_KEYS (1ULL << 40)
 
 struct memslot {
 	uint32_t as_id;
@@ -42,50 +57,74 @@ struct vm_layout {
 	uint64_t n_sptes;      /* derived by vm_layout_finish */
 };
 
-/* Mutable state, one block: header then gen[n_host_pages], spte[n_sptes]. */
+/* The flat part of the mutable state. In the explorer's records the page
+ * image (vm_save_pages) follows it: data[] marks where. */
 struct vm_state {
 	struct tracker_state tracker;
 	struct oracle_state oracle;
 	uint32_t next_handle;
-	uint64_t data[]; /* gen then spte */
+	uint64_t data[];
 };
 
-/* An SPTE is the generation of the host page it was installed from, plus one
- * (0 = not present). The host page itself follows from the slot mapping. */
+/* An SPTE holds the generation of the host page it was installed from; the
+ * host page itself follows from the slot mapping. In the dense page image
+ * an SPTE is that generation plus one, 0 = not present. */
 #define SPTE_NONE 0
 
 struct vm {
 	const struct vm_layout *layout;
 	const struct tracker_ops *ops;
 	struct vm_state *st;
-	size_t state_bytes;
-	uint64_t *gen;  /* per host page: bumped when the host changes it */
-	uint64_t *spte; /* per slot page */
+	struct vm_state *st_own;  /* vm_init's header (vm_attach may move st) */
+	struct gen_tree gen;      /* per host page: bumped when the host changes it */
+	struct sparse_map spte;   /* per SPTE index */
 	pthread_rwlock_t *mmu_lock; /* NULL when steps run one at a time */
 };
 
-/* Checks the layout (slots non-empty, no two slots of one address space
- * overlapping in gfn space, address spaces in range) and derives the host
- * page and SPTE counts. Returns 0, or -1 with a message naming the slot. */
+/* Checks the layout (slots non-empty and at most VM_MAX_SLOT_PAGES, no two
+ * slots of one address space overlapping in gfn space, address spaces in
+ * range, gfns below VM_MAX_GUEST_PAGES) and derives the host page and SPTE
+ * counts. Returns 0, or -1 with a message naming the slot and the limit. */
 int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen);
 
 /* Allocates zeroed state for a finished layout. Returns 0 or -1 (ENOMEM). */
 int vm_init(struct vm *vm, const struct vm_layout *l,
 	    const struct tracker_ops *ops);
 void vm_destroy(struct vm *vm);
-/* Points gen/spte at a state block of the same layout (explorer restores). */
+/* Points the header at another block (an explorer record). */
 void vm_attach(struct vm *vm, struct vm_state *st);
+
+/* The dense page image: gen[n_host_pages] then spte[n_sptes], one uint64_t
+ * each; a canonical function of the state (equal states, equal bytes). For
+ * the explorer's tiny worlds only: it is as large as the guest. */
+uint64_t vm_image_words(const struct vm_layout *l);
+void vm_save_pages(const struct vm *vm, uint64_t *img);
+/* Replaces the page state with the image's. Loaded pages are all tracked,
+ * so generations then move exactly as one counter per page would. */
+void vm_load_pages(struct vm *vm, const uint64_t *img);
 
 /* Slot holding (as_id, gfn), or -1. */
 int vm_slot_of(const struct vm_layout *l, uint32_t as_id, uint64_t gfn);
 
+/* Host page and SPTE index of gfn in slot s. */
 static inline uint64_t slot_host_page(const struct memslot *s, uint64_t gfn)
 {
 	return s->host_base + (gfn - s->base_gfn);
 }
+static inline uint64_t slot_spte_index(const struct memslot *s, uint64_t gfn)
+{
+	return s->spte_base + (gfn - s->base_gfn);
+}
 
-/* End-of-run audit: installed SPTEs whose host page has changed since. */
-uint64_t vm_audit_stale_sptes(const struct vm *vm);
+/* Zaps the SPTEs of slot s's gfns [gfn_start, gfn_end) (write lock held).
+ * Returns how many of them were already stale: lost invalidations that a
+ * later one happened to clean up, which the end audit would never see. */
+uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
+		      uint64_t gfn_start, uint64_t gfn_end);
+
+/* End-of-run audit: installed SPTEs whose host page has changed since.
+ * Walks the present SPTEs only. Not concurrent with steps. */
+uint64_t vm_audit_stale_sptes(struct vm *vm);
 
 /* Write/read side of mmu_lock; no-ops when the engine is single-threaded. */
 static inline void mmu_write_lock(struct vm *vm)

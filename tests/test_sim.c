@@ -127,9 +127,9 @@ static void test_reproducible(void)
 		      pattern_names[pat]);
 		CHECK(!same_counts(&a, &c), "%s: another seed, same counts",
 		      pattern_names[pat]);
-		free(a.retries_per_spte);
-		free(b.retries_per_spte);
-		free(c.retries_per_spte);
+		sim_result_free(&a);
+		sim_result_free(&b);
+		sim_result_free(&c);
 	}
 }
 
@@ -160,7 +160,7 @@ static void test_smm(void)
 			      "%s on %s with SMM: fn %llu stale %llu", safe[t],
 			      pattern_names[pat], (unsigned long long)r.stats.fn,
 			      (unsigned long long)r.stale_sptes);
-			free(r.retries_per_spte);
+			sim_result_free(&r);
 		}
 }
 

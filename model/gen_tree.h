@@ -1,0 +1,64 @@
+/* Host-page generations (SPEC section 3) as range-bumped counters: a page's
+ * generation moves each time the host changes the page (phase 2 of an
+ * invalidation), and a fault compares the generation it resolved against
+ * the current one. Only equality between two reads of one page matters.
+ *
+ * Stored as a radix tree (model/radix.h) whose nodes carry an add counter
+ * per child: bumping [lo, hi) adds 1 to the counters of the O(16 x levels)
+ * children that tile the range (a segment tree without push-down), and a
+ * page's generation is the sum of the counters on its path plus its leaf
+ * entry. A bump costs O(levels), whatever the range's size or the number of
+ * pages under it.
+ *
+ * Only tracked pages exist: gen_tree_track() creates a page's path before
+ * anyone reads it. A bump passes over missing parts of the tree, so a page
+ * counts the bumps after it was tracked, and its generation is that count
+ * plus a constant; every read of a page happens after its tracking (a fault
+ * tracks the page before it snapshots the generation, and SPTEs are only
+ * installed from snapshots), so the equalities the model tests come out as
+ * with one counter per page from the start. Memory grows with the pages
+ * ever tracked.
+ *
+ * Concurrency (phase 2 bumps with no lock, faults read and track with the
+ * read lock or none): counters change only by atomic adds and nodes are
+ * only ever added (arena_child), so a read never loses a bump it saw. A
+ * bump adds to exactly one counter on each covered tracked page's path, so
+ * a read that overlaps bumps returns a count between the count at its start
+ * and at its end; counts move by one, so that value was the count at some
+ * instant of the read: reads and bumps are linearisable as one counter per
+ * page. A bump that passes a page's missing path before track() publishes
+ * it is ordered before the tracking, which the page does not count.
+ */
+#ifndef MODEL_GEN_TREE_H
+#define MODEL_GEN_TREE_H
+
+#include <stdint.h>
+
+#include "model/arena.h"
+
+struct gen_tree {
+	struct arena arena;
+	void *root;
+	unsigned levels;
+	uint64_t n_keys; /* pages are [0, n_keys) */
+};
+
+void gen_tree_init(struct gen_tree *t, uint64_t n_keys);
+void gen_tree_destroy(struct gen_tree *t);
+
+/* The page's generation (pages never tracked read as a partial sum). */
+uint32_t gen_tree_get(const struct gen_tree *t, uint64_t page);
+/* Tracks the page (creates its path), then returns its generation. */
+uint32_t gen_tree_track(struct gen_tree *t, uint64_t page);
+/* The host changed pages [lo, hi): their generations move by one. */
+void gen_tree_bump(struct gen_tree *t, uint64_t lo, uint64_t hi);
+
+/* Dense image of pages [0, n) (n <= n_keys), for the explorer's canonical
+ * state: save writes every generation; load tracks every page and sets it
+ * to the image's value, clearing all range counters. Not concurrent. */
+void gen_tree_save(const struct gen_tree *t, uint64_t *out, uint64_t n);
+void gen_tree_load(struct gen_tree *t, const uint64_t *in, uint64_t n);
+
+size_t gen_tree_bytes(const struct gen_tree *t);
+
+#endif

@@ -1,0 +1,53 @@
+/* Shape shared by the two sparse page maps (model/sparse_map.h,
+ * model/gen_tree.h): a radix tree of 16-way nodes over a key space fixed at
+ * init, deep enough for its largest key. Sixteen ways keep a node of a
+ * scattered key small (a 4 TiB guest faulted at random pages needs one path
+ * per page); a 4096-page guest is three levels and a few KiB.
+ *
+ * Level 1 is the leaf level; the root is at level `levels` (a leaf when
+ * levels == 1). A child at level l covers 16^(l-1) keys.
+ */
+#ifndef MODEL_RADIX_H
+#define MODEL_RADIX_H
+
+#include <stdint.h>
+
+#define RADIX_BITS 4
+#define RADIX_FAN (1u << RADIX_BITS)
+#define RADIX_MAX_LEVELS 16 /* 64-bit keys */
+
+/* Levels needed for keys [0, n_keys). */
+static inline unsigned radix_levels(uint64_t n_keys)
+{
+	unsigned bits = n_keys > 1 ? 64 - (unsigned)__builtin_clzll(n_keys - 1) : 1;
+
+	return (bits + RADIX_BITS - 1) / RADIX_BITS;
+}
+
+/* Index of key's child at `level`. */
+static inline unsigned radix_digit(uint64_t key, unsigned level)
+{
+	return (unsigned)(key >> (RADIX_BITS * (level - 1))) & (RADIX_FAN - 1);
+}
+
+/* Keys under one child of a node at `level`. */
+static inline uint64_t radix_child_span(unsigned level)
+{
+	return 1ULL << (RADIX_BITS * (level - 1));
+}
+
+/* Children of the node at `level` covering keys [base, base + 16 * span)
+ * that overlap [lo, hi), as a bit mask. Requires lo < hi and an overlap. */
+static inline uint32_t radix_range_mask(uint64_t base, unsigned level,
+					uint64_t lo, uint64_t hi)
+{
+	uint64_t span = radix_child_span(level);
+	uint64_t first = lo > base ? (lo - base) / span : 0;
+	uint64_t last = (hi - 1 - base) / span;
+
+	if (last > RADIX_FAN - 1)
+		last = RADIX_FAN - 1;
+	return (uint32_t)(((2u << last) - 1) & ~((1u << first) - 1));
+}
+
+#endif

@@ -1,0 +1,64 @@
+/* A sparse array of 32-bit values with a presence bit per entry, keyed by a
+ * 64-bit index: the SPTEs of a VM (keyed by SPTE index, value = the page
+ * generation it was installed from) and per-SPTE counters (numa's retry
+ * histogram). Memory grows with the entries ever set, never with the key
+ * space; a range operation costs O(levels + entries present in the range),
+ * never O(range): every node keeps a mask of the children that may hold
+ * present entries, and walks skip the rest.
+ *
+ * Concurrency, as KVM's SPTEs are used:
+ *   sparse_map_set / _add   concurrent with each other (faults install under
+ *                           mmu_lock held for READ); presence bits are set
+ *                           with atomic OR, leaf then ancestors.
+ *   sparse_map_walk (clear) exclusive (mmu_lock held for WRITE).
+ *   sparse_map_get          concurrent with set/add (racy like READ_ONCE).
+ * Invariant: an entry present => its ancestors' mask bits are set. A mask
+ * bit may be set over an empty child (a load or a race left it); walks that
+ * clear drop such bits as they pass.
+ */
+#ifndef MODEL_SPARSE_MAP_H
+#define MODEL_SPARSE_MAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/arena.h"
+
+struct sparse_map {
+	struct arena arena;
+	void *root;
+	unsigned levels;
+	uint64_t n_keys; /* keys are [0, n_keys) */
+};
+
+void sparse_map_init(struct sparse_map *m, uint64_t n_keys);
+void sparse_map_destroy(struct sparse_map *m);
+
+/* The entry at key: true and *val when present. */
+bool sparse_map_get(const struct sparse_map *m, uint64_t key, uint32_t *val);
+
+/* Sets the entry (present, value val). Returns whether it was present
+ * before, and its old value in *old then. */
+bool sparse_map_set(struct sparse_map *m, uint64_t key, uint32_t val,
+		    uint32_t *old);
+
+/* Atomically adds delta to the entry (absent counts as 0) and marks it
+ * present: a counter. */
+void sparse_map_add(struct sparse_map *m, uint64_t key, uint32_t delta);
+
+/* Makes the entry absent. */
+void sparse_map_remove(struct sparse_map *m, uint64_t key);
+
+/* Calls fn for every present entry in [lo, hi), in key order; with `clear`
+ * the entries are made absent as they are visited. */
+typedef void (*sparse_map_fn)(void *ctx, uint64_t key, uint32_t val);
+void sparse_map_walk(struct sparse_map *m, uint64_t lo, uint64_t hi,
+		     bool clear, sparse_map_fn fn, void *ctx);
+
+/* Number of present entries (walks them). */
+uint64_t sparse_map_count(struct sparse_map *m);
+
+/* Bytes of node memory held (grows with entries ever set). */
+size_t sparse_map_bytes(const struct sparse_map *m);
+
+#endif

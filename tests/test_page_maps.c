@@ -1,0 +1,210 @@
+/* The sparse page maps against dense arrays: random operations on keys in
+ * a few small windows of a large key space (so walks cross empty subtrees
+ * and node boundaries), then every key compared. Also: a range operation
+ * on a 2^40-key map allocates nothing for the span it covers. */
+#include <stdlib.h>
+
+#include "model/gen_tree.h"
+#include "model/sparse_map.h"
+#include "tests/check.h"
+#include "util/rng.h"
+
+#define WINDOWS 4
+#define WIN_KEYS 300
+#define KEYS (WINDOWS * WIN_KEYS)
+
+/* Window w's keys sit at w * 2^33 + 1000: far apart, not aligned. */
+static uint64_t key_of(unsigned i)
+{
+	return (uint64_t)(i / WIN_KEYS) * (1ULL << 33) + 1000 + i % WIN_KEYS;
+}
+
+struct seen {
+	uint64_t n, sum;
+	uint64_t last;
+	int ordered;
+};
+
+static void note(void *ctx, uint64_t key, uint32_t val)
+{
+	struct seen *s = ctx;
+
+	s->ordered &= s->n == 0 || key > s->last;
+	s->last = key;
+	s->n++;
+	s->sum += key ^ val;
+}
+
+static void test_sparse_map(uint64_t seed)
+{
+	struct sparse_map m;
+	uint32_t val[KEYS];
+	int present[KEYS] = { 0 };
+	uint64_t rng = seed;
+
+	check_seed = seed;
+	sparse_map_init(&m, WINDOWS * (1ULL << 33));
+	for (int op = 0; op < 20000; op++) {
+		unsigned i = (unsigned)rng_below(&rng, KEYS), j;
+		uint32_t v = (uint32_t)rng_next(&rng), old;
+		struct seen want = { 0, 0, 0, 1 }, got = { 0, 0, 0, 1 };
+
+		switch (rng_below(&rng, 5)) {
+		case 0:
+		case 1: {
+			int had = sparse_map_set(&m, key_of(i), v, &old);
+
+			CHECK(had == present[i], "set: presence of key %u", i);
+			if (had && present[i])
+				CHECK_EQ_U64(old, val[i], "set: old value of key %u", i);
+			present[i] = 1;
+			val[i] = v;
+			break;
+		}
+		case 2:
+			sparse_map_add(&m, key_of(i), 3);
+			val[i] = present[i] ? val[i] + 3 : 3;
+			present[i] = 1;
+			break;
+		case 3:
+			sparse_map_remove(&m, key_of(i));
+			present[i] = 0;
+			break;
+		case 4: /* a walk over [i, j), clearing half the time */
+			j = i + (unsigned)rng_below(&rng, KEYS - i) + 1;
+			int clear = (int)rng_below(&rng, 2);
+
+			for (unsigned k = i; k < j; k++)
+				if (present[k])
+					note(&want, key_of(k), val[k]);
+			sparse_map_walk(&m, key_of(i), key_of(j - 1) + 1, clear,
+					note, &got);
+			CHECK_EQ_U64(got.n, want.n, "walk [%u, %u): entries", i, j);
+			CHECK_EQ_U64(got.sum, want.sum, "walk [%u, %u): keys/values", i, j);
+			CHECK(got.ordered, "walk [%u, %u): not in key order", i, j);
+			if (clear)
+				for (unsigned k = i; k < j; k++)
+					present[k] = 0;
+			break;
+		}
+	}
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < KEYS; i++) {
+		uint32_t v = 0;
+		int got = sparse_map_get(&m, key_of(i), &v);
+
+		n += present[i];
+		CHECK(got == present[i], "key %u: presence", i);
+		if (got && present[i])
+			CHECK_EQ_U64(v, val[i], "key %u: value", i);
+	}
+	CHECK_EQ_U64(sparse_map_count(&m), n, "count of present entries");
+	sparse_map_destroy(&m);
+	check_seed = 0;
+}
+
+static void test_gen_tree(uint64_t seed)
+{
+	struct gen_tree t;
+	uint32_t gen[KEYS] = { 0 };
+	int tracked[KEYS] = { 0 };
+	uint64_t rng = seed;
+
+	check_seed = seed;
+	gen_tree_init(&t, WINDOWS * (1ULL << 33));
+	for (int op = 0; op < 20000; op++) {
+		unsigned i = (unsigned)rng_below(&rng, KEYS);
+		unsigned j = i + (unsigned)rng_below(&rng, KEYS - i) + 1;
+		uint64_t lo, hi;
+
+		switch (rng_below(&rng, 3)) {
+		case 0:
+			gen[i] = gen_tree_track(&t, key_of(i));
+			tracked[i] = 1;
+			break;
+		case 1: /* a bump, sometimes reaching far past the keys */
+			lo = key_of(i);
+			hi = rng_below(&rng, 4) ? key_of(j - 1) + 1
+						: key_of(j - 1) + (1ULL << 32);
+			gen_tree_bump(&t, lo, hi);
+			for (unsigned k = 0; k < KEYS; k++)
+				if (tracked[k] && key_of(k) >= lo && key_of(k) < hi)
+					gen[k]++;
+			break;
+		case 2:
+			if (tracked[i])
+				CHECK_EQ_U64(gen_tree_get(&t, key_of(i)), gen[i],
+					     "key %u after op %d", i, op);
+			break;
+		}
+	}
+	for (unsigned i = 0; i < KEYS; i++)
+		if (tracked[i])
+			CHECK_EQ_U64(gen_tree_get(&t, key_of(i)), gen[i], "key %u", i);
+	gen_tree_destroy(&t);
+	check_seed = 0;
+}
+
+/* Explorer images: load then save gives the image back, and a loaded tree
+ * bumps every page (all are tracked). */
+static void test_images(void)
+{
+	enum { N = 40 };
+	uint64_t in[N], out[N];
+	struct gen_tree t;
+
+	for (unsigned i = 0; i < N; i++)
+		in[i] = i * 7 % 5;
+	gen_tree_init(&t, N);
+	gen_tree_bump(&t, 0, N); /* lands on nothing: no page tracked yet */
+	gen_tree_load(&t, in, N);
+	gen_tree_save(&t, out, N);
+	CHECK(memcmp(in, out, sizeof(in)) == 0, "gen image: load then save");
+	gen_tree_bump(&t, 3, 37);
+	gen_tree_save(&t, out, N);
+	for (unsigned i = 0; i < N; i++)
+		CHECK_EQ_U64(out[i], in[i] + (i >= 3 && i < 37), "page %u after bump", i);
+	gen_tree_load(&t, in, N); /* counters of the bump are cleared */
+	gen_tree_save(&t, out, N);
+	CHECK(memcmp(in, out, sizeof(in)) == 0, "gen image: reload");
+	gen_tree_destroy(&t);
+}
+
+/* Range operations cost what is present, not what is spanned: a walk and a
+ * bump over 2^40 keys allocate no node memory beyond the root's chunk. */
+static void test_span_costs_nothing(void)
+{
+	struct sparse_map m;
+	struct gen_tree t;
+	struct seen got = { 0, 0, 0, 1 };
+	size_t before;
+
+	sparse_map_init(&m, 1ULL << 40);
+	gen_tree_init(&t, 1ULL << 40);
+	before = sparse_map_bytes(&m) + gen_tree_bytes(&t);
+	sparse_map_walk(&m, 0, 1ULL << 40, true, note, &got);
+	gen_tree_bump(&t, 1, (1ULL << 40) - 1);
+	CHECK_EQ_U64(got.n, 0, "walk over an empty map");
+	CHECK_EQ_U64(sparse_map_bytes(&m) + gen_tree_bytes(&t), before,
+		     "bytes after whole-space walk and bump");
+	sparse_map_set(&m, (1ULL << 40) - 1, 5, &(uint32_t){ 0 });
+	CHECK_EQ_U64(gen_tree_track(&t, (1ULL << 40) - 1), 0, "fresh page");
+	gen_tree_bump(&t, 1, 1ULL << 40);
+	CHECK_EQ_U64(gen_tree_get(&t, (1ULL << 40) - 1), 1, "last page bumped");
+	sparse_map_walk(&m, 0, 1ULL << 40, false, note, &got);
+	CHECK_EQ_U64(got.n, 1, "the one entry, found across 2^40 keys");
+	sparse_map_destroy(&m);
+	gen_tree_destroy(&t);
+}
+
+int main(void)
+{
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		test_sparse_map(seed);
+		test_gen_tree(seed);
+	}
+	test_images();
+	test_span_costs_nothing();
+	return check_summary("test_page_maps");
+}
