@@ -10,7 +10,12 @@
  * does not move with the load; one built from absolute constants would.
  *
  * The mapping of one point (t: its sweep_timing):
- *   one model step  s = q * t.guest_us_per_fault
+ *   fault cost      f = t.guest_us_per_fault / (1 + 2 q y): the run's vCPU
+ *                   time per fixed fault includes its retries (2q of a
+ *                   fault each); y is the model's own rate for the point,
+ *                   from a first engine run with f = t.guest_us_per_fault
+ *                   (never the measured rate, which is what is predicted)
+ *   one model step  s = q * f
  *   page lookup     R = round(1/q) - 4 steps (a fault is R + 4 steps, so
  *                   its unlocked part, read seq to locked check, is R + 3;
  *                   a retry costs 2 steps, 2q of a fault)
@@ -68,14 +73,16 @@ struct live_calib {
 /* Defaults the fit starts from: q = 1/8 (R = 4), p = 1, w = 0.5. */
 void live_calib_defaults(struct calib_params *th);
 
-/* The engine's parameters for point pt under th. Returns 0, or -1 when the
- * point has no timing or its mechanism no window (message in err). */
+/* The engine's parameters for point pt under th, with f = fault_us. Returns
+ * 0, or -1 when the point has no timing or its mechanism no window
+ * (message in err). */
 int live_calib_model(const struct sweep_point *pt,
-		     const struct calib_params *th, uint64_t max_steps,
-		     struct pattern_params *m, uint64_t *steps, char *err,
-		     size_t len);
+		     const struct calib_params *th, double fault_us,
+		     uint64_t max_steps, struct pattern_params *m,
+		     uint64_t *steps, char *err, size_t len);
 
-/* Runs the engine for pt under th. Returns 0 or -1 (message in err). */
+/* Runs the engine for pt under th (twice when the retries' share of the
+ * fault time matters, see above). Returns 0 or -1 (message in err). */
 int live_calib_predict(const struct sweep_point *pt,
 		       const struct calib_params *th, uint64_t max_steps,
 		       struct calib_point_model *out, char *err, size_t len);

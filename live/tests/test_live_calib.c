@@ -12,7 +12,7 @@
 #include "live/sweep.h"
 #include "tests/check.h"
 
-#define TEST_STEPS 300000
+#define TEST_STEPS 200000
 
 static double bowl(const double *x, void *ctx)
 {
