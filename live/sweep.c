@@ -182,6 +182,18 @@ static void probe_mechanisms(struct live_sweep *sw)
 		sw->pt[i].skipped = !sw->mech_usable[sw->pt[i].p.mech];
 }
 
+static void drop_mechanism(struct live_sweep *sw, int mech, const char *why)
+{
+	sw->mech_usable[mech] = false;
+	snprintf(sw->mech_note[mech], SWEEP_NOTE_MAX, "%s: failed during the "
+		 "sweep, its points dropped: %s", live_mech_names[mech], why);
+	for (size_t i = 0; i < sw->n; i++)
+		if (sw->pt[i].p.mech == mech) {
+			sw->pt[i].skipped = true;
+			sw->pt[i].n = 0;
+		}
+}
+
 int live_sweep_measure(struct live_sweep *sw, FILE *progress, char *err,
 		       size_t len)
 {
@@ -214,6 +226,14 @@ int live_sweep_measure(struct live_sweep *sw, FILE *progress, char *err,
 					       (enum live_layout)pt->layout,
 					       sw->inval_cpu, &pt->s[pt->n],
 					       err, len);
+			if (rc < 0 && pt->p.mech != LM_DONTNEED) {
+				/* One mechanism failing mid-sweep (remap
+				 * finding its hole taken, ...) costs its own
+				 * points, not the sweep. */
+				drop_mechanism(sw, pt->p.mech, err);
+				rc = 0;
+				continue;
+			}
 			if (rc < 0) {
 				size_t used = strlen(err);
 
