@@ -8,10 +8,11 @@
 #include "engine/pattern.h"
 #include "engine/sim.h"
 #include "engine/sim_report.h"
+#include "bench/sim_vm.h"
 #include "model/registry.h"
 #include "util/opts.h"
 
-#define SIM_MAX_OPTS 40
+#define SIM_MAX_OPTS 52
 
 struct sim_cli {
 	struct pattern_params params;
@@ -20,6 +21,7 @@ struct sim_cli {
 	uint64_t steps;
 	bool json;
 	bool histogram;
+	struct sim_vm_cli vm;
 };
 
 /* The pattern decides the other defaults, so it is found first. */
@@ -64,6 +66,7 @@ static size_t build_table(struct sim_cli *c, struct opt_spec *t)
 		.dest = &c->histogram, .help = "count retries per gfn (numa: on)" };
 	for (const struct opt_spec *o = pattern_options(&c->params); o->name; o++)
 		t[n++] = *o;
+	n = sim_vm_options(&c->vm, t, n);
 	t[n] = (struct opt_spec)OPT_END;
 	return n;
 }
@@ -76,7 +79,10 @@ static void usage(struct opt_spec *t)
 	printf("usage: bench sim [--pattern=NAME] [--tracker=NAME|all] [OPTIONS]\n"
 	       "Runs the pattern's actors one step at a time in a seeded order,\n"
 	       "once per tracker, and counts every retry against the oracle.\n"
-	       "Trackers: %s. Defaults shown are the chosen pattern's.\n\n", list);
+	       "Trackers: %s. Defaults shown are the chosen pattern's.\n"
+	       "With --vm=PRESET: a real VM's layout under its invalidation\n"
+	       "sources, in retries/s, share of vCPU time and missed\n"
+	       "invalidations per hour (docs/vms.md).\n\n", list);
 	opts_usage(t, stdout);
 }
 
@@ -92,6 +98,7 @@ int cmd_sim(int argc, char **argv)
 	size_t n = 0;
 	char err[OPTS_ERR_MAX];
 
+	sim_vm_defaults(&c.vm);
 	if (find_pattern(argc, argv, &c.pattern, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench sim: %s\n", err);
 		return 2;
@@ -119,6 +126,12 @@ int cmd_sim(int argc, char **argv)
 				"accepted: all, %s\n", c.tracker, list);
 			return 2;
 		}
+	}
+	if (c.vm.vm)
+		return sim_vm_run(&c.vm, argc, argv, &c.params, only, c.json);
+	if (sim_vm_unused(&c.vm, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench sim: %s\n", err);
+		return 2;
 	}
 	if (pattern_build(&c.params, &w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench sim: %s\n", err);
