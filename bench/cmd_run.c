@@ -5,6 +5,7 @@
 
 #include "bench/commands.h"
 #include "engine/pattern.h"
+#include "engine/vmfile.h"
 #include "report/run/run.h"
 #include "report/run/run_plan.h"
 #include "util/opts.h"
@@ -78,9 +79,17 @@ int cmd_run(int argc, char **argv)
 	 * repetitions: that is what lets CI's compare run the U test. */
 	if (reps == 0)
 		reps = quick ? QUICK_REPETITIONS : 1;
+	/* The real-VM presets are files: the plan runs what vms/ holds. */
+	static char vm_names[32][VMF_NAME];
+	static const char *vm_presets[33];
+	int n_vm = vm_list_array(BENCH_SOURCE_DIR "/vms", false, vm_names, 32);
+
+	for (int i = 0; i < n_vm; i++)
+		vm_presets[i] = vm_names[i];
+	vm_presets[n_vm] = NULL;
 	struct plan_options po = {
 		.quick = quick, .repetitions = reps, .patterns = pattern_names,
-		.available = available,
+		.vm_presets = vm_presets, .available = available,
 	};
 
 	if (plan_build(&po, &plan) < 0) {

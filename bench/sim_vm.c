@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "engine/realvm_report.h"
-#include "report/json_in.h"
+#include "report/common/json_in.h"
 
 #define DEFAULT_INVALS 200
 

@@ -11,6 +11,7 @@
 #define LAYOUT_STRESS        "stress.json" /* Google Benchmark JSON */
 #define LAYOUT_EXPLORE       "explore"   /* <scenario>.json */
 #define LAYOUT_LIVE          "live.json"
+#define LAYOUT_REALVM        "realvm"    /* <preset>.json: sim --vm */
 #define LAYOUT_LOGS          "logs"      /* <step>.log: each child's stderr */
 #define LAYOUT_CSV           "csv"
 #define LAYOUT_PLOTS         "plots"
@@ -23,6 +24,7 @@
 #define CSV_RETRY_BREAKDOWN  "retry_breakdown.csv"
 #define CSV_NUMA_HIST        "numa_retries_per_gfn.csv"
 #define CSV_LIVE             "live_vs_model.csv"
+#define CSV_REALVM           "realvm.csv"
 
 /* The pattern whose per-gfn retry histogram plot (e) shows. */
 #define LAYOUT_HIST_PATTERN  "numa"

@@ -44,5 +44,7 @@ int derive_all(const char *run_dir, struct derive_info *info, char *err,
 		return -1;
 	if (derive_stress_csv(run_dir, info, err, errlen) < 0)
 		return -1;
-	return derive_live_csv(run_dir, info, err, errlen);
+	if (derive_live_csv(run_dir, info, err, errlen) < 0)
+		return -1;
+	return derive_realvm_csv(run_dir, info, err, errlen);
 }

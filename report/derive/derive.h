@@ -27,6 +27,9 @@ struct derive_info {
 	char live_why[320];               /* (f): why not, when live.json says */
 	char live_note[256];              /* (f): "kernel K, N runs per layout" */
 	char live_ratio[256];             /* measured ratio vs model's, summary */
+	int realvm_presets;               /* (g): presets in realvm/ */
+	struct name_list realvm_trackers; /* (g): column order */
+	char realvm_table[4096];          /* the summary's real-VM table */
 };
 
 /* Every CSV that the run's files allow; a missing input skips its CSV
@@ -43,6 +46,11 @@ int derive_stress_csv(const char *run_dir, struct derive_info *info,
  * reason in info->live_why. Measured: the CSV and info->live. */
 int derive_live_csv(const char *run_dir, struct derive_info *info, char *err,
 		    size_t errlen);
+
+/* realvm/ absent or empty: nothing. Otherwise csv/realvm.csv and the
+ * summary table in info. */
+int derive_realvm_csv(const char *run_dir, struct derive_info *info,
+		      char *err, size_t errlen);
 
 /* "a b c" from a name list, for gnuplot's word(). */
 void name_list_join(const struct name_list *l, char *buf, size_t len);

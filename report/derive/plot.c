@@ -28,6 +28,8 @@ const struct plot_def plot_defs[] = {
 	  "retries per gfn on numa", 1000, 620 },
 	{ "f", "f_live_vs_model", "live_vs_model.gp",
 	  "live KVM retries: the model vs measured", 900, 860 },
+	{ "g", "g_real_vms", "real_vms.gp",
+	  "real VMs: vCPU time lost, missed invalidations", 1400, 620 },
 };
 const size_t plot_defs_len = sizeof(plot_defs) / sizeof(plot_defs[0]);
 
@@ -56,6 +58,9 @@ const char *plot_missing_input(const struct plot_def *p,
 			return NULL;
 		return info->live_why[0] ? info->live_why
 			: "no live.json (quick suite, or bench live not run)";
+	case 'g':
+		return info->realvm_presets ? NULL
+			: "no realvm/ results (quick suite)";
 	}
 	return "unknown plot";
 }
@@ -108,7 +113,7 @@ static size_t variables(char *out, size_t len, const char *run_dir,
 {
 	char csv[4096], q_csv[4200], tr[600], str[600], pat[600], spat[600];
 	char q_tr[700], q_str[700], q_pat[700], q_spat[700], q_max[600];
-	char q_live[600];
+	char q_live[600], rv[600], q_rv[700];
 
 	snprintf(csv, sizeof(csv), "%s/%s", run_dir, LAYOUT_CSV);
 	gp_quote(q_csv, sizeof(q_csv), csv);
@@ -122,14 +127,16 @@ static size_t variables(char *out, size_t len, const char *run_dir,
 	gp_quote(q_spat, sizeof(q_spat), spat);
 	gp_quote(q_max, sizeof(q_max), info->numa_max);
 	gp_quote(q_live, sizeof(q_live), info->live_note);
+	name_list_join(&info->realvm_trackers, rv, sizeof(rv));
+	gp_quote(q_rv, sizeof(q_rv), rv);
 	return (size_t)snprintf(out, len,
 		"csvdir=%s; trackers=%s; ntrackers=%d; stress_trackers=%s; "
 		"nstress_trackers=%d; patterns=%s; npatterns=%d; "
 		"stress_patterns=%s; nstress_patterns=%d; numa_max=%s; "
-		"live_note=%s; ",
+		"live_note=%s; realvm_trackers=%s; nrealvm_trackers=%d; ",
 		q_csv, q_tr, info->trackers.n, q_str, info->stress_trackers.n,
 		q_pat, info->patterns.n, q_spat, info->stress_patterns.n, q_max,
-		q_live);
+		q_live, q_rv, info->realvm_trackers.n);
 }
 
 /* One gnuplot process draws all three terminals of a plot. */

@@ -206,6 +206,8 @@ static void write_all(FILE *f, const char *run_dir,
 		fprintf(f, "Most retries on one gfn (numa): %s\n", info->numa_max);
 	if (info->live)
 		fprintf(f, "Live KVM (bench live): %s\n", info->live_ratio);
+	if (info->realvm_presets)
+		fputs(info->realvm_table, f);
 	fprintf(f, "Plots (%s/%s/):\n", run_dir, LAYOUT_PLOTS);
 	for (size_t i = 0; i < plot_defs_len; i++) {
 		const char *why = plot_missing_input(&plot_defs[i], info);

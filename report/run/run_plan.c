@@ -25,6 +25,10 @@ static const uint64_t slots_quick[] = { 1, 2, 4, 8, 0 };
 #define EXPLORE_TIMEOUT_S 120
 #define STRESS_TIMEOUT_S 240
 #define LIVE_TIMEOUT_S 60
+#define REALVM_TIMEOUT_S 120
+/* Invalidations per source in the default run: about 4 s of engine time
+ * for every preset together (docs/vms.md); `bench sim --vm` alone does 200. */
+#define REALVM_INVALS 100
 
 static struct run_step *add(struct run_plan *p, const char *command,
 			    enum step_kind kind, double timeout)
@@ -204,6 +208,23 @@ int plan_build(const struct plan_options *o, struct run_plan *p)
 		snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_LIVE);
 		s->optional = true;
 		arg(s, "--json");
+	}
+	/* Real VMs, after live so its fault time converts steps to time
+	 * (sim falls back to documented defaults when live.json is absent
+	 * or skipped). Not in the quick suite: it measures engine speed on
+	 * big layouts and adds nothing to the gate's exact counters. */
+	for (int i = 0; !o->quick && o->available("sim") && o->vm_presets &&
+			o->vm_presets[i]; i++) {
+		if (!(s = add(p, "sim", STEP_STDOUT_JSON, REALVM_TIMEOUT_S)))
+			return -1;
+		snprintf(s->label, sizeof(s->label), "sim --vm=%s", o->vm_presets[i]);
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s/%s.json", LAYOUT_REALVM,
+			 o->vm_presets[i]);
+		arg(s, "--vm=%s", o->vm_presets[i]);
+		arg(s, "--json");
+		arg(s, "--invals=%d", REALVM_INVALS);
+		if (o->available("live"))
+			arg(s, "--calibration=%s%s", RUN_DIR_ARG, LAYOUT_LIVE);
 	}
 	return 0;
 }

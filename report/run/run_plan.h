@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #define STEP_MAX_ARGS 16
+#define RUN_DIR_ARG "@run/"
 
 enum step_kind {
 	STEP_STDOUT_JSON, /* the child prints one JSON document on stdout */
@@ -30,6 +31,8 @@ struct run_step {
 	char *args[STEP_MAX_ARGS + 1]; /* after the subcommand; owned */
 	int n_args;
 	char out_rel[256];  /* file (or folder, STEP_JSON_SPLIT) in the run */
+	/* An argument starting with RUN_DIR_ARG has it replaced by the run's
+	 * folder when the step runs (an input an earlier step wrote). */
 	const char *split_key;
 	char parts_prefix[128]; /* STEP_GBENCH_MERGE */
 	int n_parts;
@@ -49,6 +52,7 @@ struct plan_options {
 	bool quick;
 	uint64_t repetitions;          /* stress --benchmark_repetitions */
 	const char *const *patterns;   /* the sim's pattern names, NULL-ended */
+	const char *const *vm_presets; /* vms/ presets, NULL-ended (may be NULL) */
 	bool (*available)(const char *command); /* in commands.def? */
 };
 

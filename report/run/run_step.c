@@ -162,6 +162,8 @@ void run_step_exec(const char *run_dir, const struct run_step *s,
 	char final[PATHLEN], tmp[PATHLEN], logp[PATHLEN + 128], outp[PATHLEN + 128];
 	char name[128], outopt[PATHLEN + 32], err[512], rel_log[160];
 	char *argv[STEP_MAX_ARGS + 6];
+	/* Steps run one at a time: one buffer set is enough. */
+	static char run_args[STEP_MAX_ARGS + 6][4400];
 	int n = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -187,8 +189,19 @@ void run_step_exec(const char *run_dir, const struct run_step *s,
 
 	argv[n++] = (char *)child_self_exe();
 	argv[n++] = (char *)s->command;
-	for (int a = 0; a < s->n_args; a++)
-		argv[n++] = s->args[a];
+	for (int a = 0; a < s->n_args && n < STEP_MAX_ARGS + 2; a++) {
+		const char *at = strstr(s->args[a], RUN_DIR_ARG);
+
+		if (at) {
+			snprintf(run_args[n], sizeof(run_args[n]), "%.*s%s/%s",
+				 (int)(at - s->args[a]), s->args[a], run_dir,
+				 at + strlen(RUN_DIR_ARG));
+			argv[n] = run_args[n];
+			n++;
+		} else {
+			argv[n++] = s->args[a];
+		}
+	}
 	if (s->kind == STEP_GBENCH_OUT) {
 		snprintf(outopt, sizeof(outopt), "--benchmark_out=%s", tmp);
 		argv[n++] = outopt;

@@ -2,7 +2,7 @@
 # the terminal, the output and these variables: csvdir, trackers/ntrackers,
 # stress_trackers/nstress_trackers, patterns/npatterns,
 # stress_patterns/nstress_patterns, numa_max, live_note, term_kind (png, svg,
-# dumb).
+# dumb), realvm_trackers/nrealvm_trackers.
 set datafile separator comma
 set datafile missing 'nan'
 set grid lc rgb '#dddddd'
