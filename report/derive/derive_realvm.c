@@ -44,29 +44,30 @@ static void table(const struct scan_set *set, const struct name_list *tr,
 
 #define PUT(...) (o += (size_t)snprintf(out + o, o < len ? len - o : 0, __VA_ARGS__))
 	PUT("Real VMs (bench sim --vm=PRESET, every source that applies, summed; "
-	    "fault-bound vCPUs; docs/vms.md):\n  %-12s", "preset");
+	    "fault-bound vCPUs; docs/vms.md):\n");
+	PUT("  %-12s %-*s | %-*s | %-21s | %s\n", "",
+	    10 * tr->n, " vCPU time lost to spurious retries",
+	    8 * tr->n, " missed invalidations/h", " union's extra cost",
+	    "steps/s");
+	PUT("  %-12s", "preset");
 	for (int t = 0; t < tr->n; t++)
-		PUT(" %10s", tr->names[t]);
-	PUT("  | missed invalidations/hour:");
+		PUT(" %9s", tr->names[t]);
+	PUT(" |");
 	for (int t = 0; t < tr->n; t++)
-		PUT(" %8s", tr->names[t]);
-	PUT("  | union over hva, over exact | steps/s vs single\n");
-	PUT("  %-12s", "(spurious %)");
-	for (int t = 0; t < tr->n; t++)
-		PUT(" %10s", "");
-	PUT("\n");
+		PUT(" %7s", tr->names[t]);
+	PUT(" | %10s %10s | %% of single\n", "over hva", "over exact");
 	for (size_t i = 0; i < set->n; i++) {
 		const json_t *r = set->items[i].root;
 		double sps = jin_num(json_object_get(r, "timing"), "steps_per_second", NAN);
 
 		PUT("  %-12s", set->items[i].name);
 		for (int t = 0; t < tr->n; t++)
-			PUT(" %9.4f%%", 100 * total(r, tr->names[t],
+			PUT(" %8.4f%%", 100 * total(r, tr->names[t],
 						    "spurious_share_of_vcpu_time"));
-		PUT("  | %26s", "");
+		PUT(" |");
 		for (int t = 0; t < tr->n; t++)
-			PUT(" %8.0f", total(r, tr->names[t], "missed_per_hour"));
-		PUT("  | %+9.4f%% %+9.4f%%       | %5.0f%%\n",
+			PUT(" %7.0f", total(r, tr->names[t], "missed_per_hour"));
+		PUT(" | %+9.4f%% %+9.4f%% | %5.0f%%\n",
 		    100 * jin_num(r, "union_extra_share_over_hva", NAN),
 		    100 * jin_num(r, "union_extra_share_over_exact", NAN),
 		    single > 0 ? 100 * sps / single : NAN);

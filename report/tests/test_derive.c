@@ -5,7 +5,8 @@
  * live fixture is added and (f) is derived and drawn, then the sweep's;
  * then marked skipped.
  * argv[1]: fixture run; argv[2], argv[3]: folders with the live.json
- * fixtures of plain bench live and of bench live --sweep. */
+ * fixtures of plain bench live and of bench live --sweep; argv[4]: the
+ * realvm/ fixture (plot g). */
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,12 +62,40 @@ static const char *nz(const char *s)
 	return s ? s : "(null)";
 }
 
-static const struct plot_def *plot_f(void)
+static const struct plot_def *plot_id(const char *id)
 {
 	for (size_t i = 0; i < plot_defs_len; i++)
-		if (strcmp(plot_defs[i].id, "f") == 0)
+		if (strcmp(plot_defs[i].id, id) == 0)
 			return &plot_defs[i];
 	return NULL;
+}
+
+/* (g) from the real-VM fixtures: each row of csv/realvm.csv holds the
+ * JSON's totals (spurious share in %, missed per hour). */
+static void check_realvm_csv(const char *name, const char *tracker_col2)
+{
+	char rel[128], needle[64];
+	json_t *r;
+	const char *csv = read_text("csv/realvm.csv"), *row;
+	double share = NAN, h = NAN, g = NAN, u = NAN, e = NAN;
+
+	snprintf(rel, sizeof(rel), "realvm/%s.json", name);
+	r = load(run, rel);
+	CHECK(r != NULL);
+	CHECK(csv && strstr(csv, "preset,hva,gfn,union,exact,missed_per_hour_hva,"));
+	snprintf(needle, sizeof(needle), "\n%s,", name);
+	row = csv ? strstr(csv, needle) : NULL;
+	CHECK(row && sscanf(row + strlen(needle), "%lf,%*f,%*f,%*f,%lf,%lf,%lf,%lf",
+			    &share, &h, &g, &u, &e) == 5, "%s", name);
+	CHECK_NEAR(share, 100 * jin_num(json_object_get(json_object_get(r, "total"),
+							  tracker_col2),
+					 "spurious_share_of_vcpu_time", NAN),
+		   1e-5 * share + 1e-12);
+	CHECK_NEAR(g, jin_num(json_object_get(json_object_get(r, "total"), "gfn"),
+			      "missed_per_hour", NAN), 1e-5 * g + 1e-9);
+	CHECK_NEAR(u, jin_num(json_object_get(json_object_get(r, "total"), "union"),
+			      "missed_per_hour", NAN), 1e-9);
+	json_decref(r);
 }
 
 static bool plot_exists(const struct plot_def *p)
@@ -230,15 +259,15 @@ int main(int argc, char **argv)
 	char scratch[4096], err[1024];
 	const char *csv;
 	double d320_union, d4096_hva;
-	const struct plot_def *f = plot_f();
+	const struct plot_def *f = plot_id("f"), *g = plot_id("g");
 	bool have_gnuplot;
 	char cmd[9000];
 	json_t *j;
 
-	if (argc != 4)
+	if (argc != 5)
 		return 2;
-	CHECK(f != NULL);
-	if (!f)
+	CHECK(f != NULL && g != NULL);
+	if (!f || !g)
 		return check_summary("derive");
 	scratch_dir("derive", scratch, sizeof(scratch));
 	snprintf(run, sizeof(run), "%s/run", scratch);
@@ -305,9 +334,10 @@ int main(int argc, char **argv)
 	} else {
 		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
 		for (size_t i = 0; i < plot_defs_len; i++)
-			if (&plot_defs[i] != f)
+			if (&plot_defs[i] != f && &plot_defs[i] != g)
 				check_plot_files(&plot_defs[i]);
 		CHECK(!plot_exists(f));
+		CHECK(!plot_exists(g));
 		CHECK(strstr(read_text("plots/a_fp_vs_alias_distance.txt"),
 			     "False-positive retries vs alias distance") != NULL);
 	}
@@ -383,6 +413,26 @@ int main(int argc, char **argv)
 		       "measure: cannot open /dev/kvm");
 	if (have_gnuplot)
 		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
+
+	/* No realvm/, as in a quick run: no CSV, (g) says why; then the
+	 * real-VM fixtures: the CSV, the summary table, plot (g). */
+	CHECK_CONTAINS(nz(plot_missing_input(g, &info)), "no realvm/");
+	CHECK(read_text("csv/realvm.csv") == NULL);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s/realvm'", argv[4], run);
+	CHECK(system(cmd) == 0);
+	CHECK(derive_all(run, &info, err, sizeof(err)) == 0, "%s", err);
+	CHECK_EQ_I64(info.realvm_presets, 2);
+	CHECK(plot_missing_input(g, &info) == NULL);
+	check_realvm_csv("q35", "hva");
+	check_realvm_csv("firecracker", "hva");
+	CHECK_CONTAINS(summary_text(&info), "Real VMs (bench sim --vm=PRESET");
+	CHECK_CONTAINS(summary_text(&info), "\n  firecracker ");
+	CHECK_CONTAINS(summary_text(&info), "g_real_vms.png/.svg");
+	if (have_gnuplot) {
+		CHECK_EQ_I64(plot_all(run, &info, stdout), 0);
+		check_plot_files(g);
+		CHECK_CONTAINS(nz(read_text("plots/g_real_vms.txt")), "(g) Real VMs");
+	}
 
 	check_unexpected_misses(); /* last: it doctors the run */
 	return check_summary("derive");
