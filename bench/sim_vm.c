@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,10 +84,59 @@ static bool option_given(int argc, char **argv, const char *name)
 	return false;
 }
 
-/* The fault time of a `bench live --json` run; a run that could not measure
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* `bench live --sweep --json`: the fitted step (a fraction q of a fault:
+ * the page lookup is round(1/q) - 4 steps) and the median fault time of
+ * the measured points. Returns 1 when used, 0 when the file is no sweep or
+ * was not fitted (the reason appended to the source). */
+static int read_sweep(const json_t *root, const char *path,
+		      struct realvm_clock *c, uint64_t *resolve)
+{
+	const json_t *sw = json_object_get(root, "sweep");
+	const json_t *fit = json_object_get(sw, "fit"), *pts = json_object_get(sw, "points");
+	double q = jin_num(json_object_get(fit, "params"), "step_fraction", NAN);
+	double us[256], med;
+	size_t n = 0, i;
+	const json_t *pt;
+
+	if (!json_is_object(sw))
+		return 0;
+	if (!json_is_true(json_object_get(fit, "fitted")) || !(q > 0 && q <= 0.5)) {
+		snprintf(c->fault_src + strlen(c->fault_src),
+			 sizeof(c->fault_src) - strlen(c->fault_src),
+			 "; the sweep in %s was not fitted", path);
+		return 0;
+	}
+	json_array_foreach(pts, i, pt) {
+		double v = jin_num(json_object_get(pt, "timing"), "guest_us_per_fault", NAN);
+
+		if (n < 256 && !json_is_true(json_object_get(pt, "skipped")) && v > 0)
+			us[n++] = v;
+	}
+	if (!n)
+		return 0;
+	qsort(us, n, sizeof(us[0]), cmp_double);
+	med = n % 2 ? us[n / 2] : (us[n / 2 - 1] + us[n / 2]) / 2;
+	c->fault_us = med;
+	*resolve = (uint64_t)(1 / q + 0.5) > REALVM_FAULT_STEPS + 1
+		? (uint64_t)(1 / q + 0.5) - REALVM_FAULT_STEPS : 1;
+	snprintf(c->fault_src, sizeof(c->fault_src), "bench live --sweep on this "
+		 "host: median time per fault of %zu points; fitted step %.3g of "
+		 "a fault (%s)", n, q, path);
+	return 1;
+}
+
+/* The fault time of a `bench live --json` run (or the fitted step of a
+ * `--sweep` one, which also sets *resolve); a run that could not measure
  * leaves the defaults, saying why. Returns -1 only for an unreadable file. */
 static int read_calibration(const char *path, struct realvm_clock *c,
-			    char *err, size_t len)
+			    uint64_t *resolve, char *err, size_t len)
 {
 	char jerr[512];
 	json_t *root, *timing;
@@ -104,12 +154,18 @@ static int read_calibration(const char *path, struct realvm_clock *c,
 		return -1;
 	}
 	skipped = jin_str(root, "skipped");
+	if (!skipped && read_sweep(root, path, c, resolve)) {
+		json_decref(root);
+		return 0;
+	}
 	timing = json_object_get(root, "timing");
 	f = timing ? jin_num(timing, "fault_us", 0) : 0;
 	if (skipped) {
 		snprintf(c->fault_src + strlen(c->fault_src),
 			 sizeof(c->fault_src) - strlen(c->fault_src),
 			 "; live probe skipped: %.100s", skipped);
+	} else if (json_is_object(json_object_get(root, "sweep"))) {
+		/* The reason is in the source already. */
 	} else if (f > 0) {
 		c->fault_us = f;
 		snprintf(c->fault_src, sizeof(c->fault_src), "bench live on this "
@@ -222,8 +278,11 @@ int sim_vm_run(const struct sim_vm_cli *v, int argc, char **argv,
 		return 2;
 	}
 	realvm_clock_defaults(&c.clock);
+	uint64_t resolve = pp->resolve_steps;
+
 	if (v->calibration &&
-	    read_calibration(v->calibration, &c.clock, err, sizeof(err)) < 0) {
+	    read_calibration(v->calibration, &c.clock, &resolve, err,
+			     sizeof(err)) < 0) {
 		fprintf(stderr, "bench sim: %s\n", err);
 		return 2;
 	}
@@ -237,7 +296,9 @@ int sim_vm_run(const struct sim_vm_cli *v, int argc, char **argv,
 	}
 	c.params.seed = pp->seed;
 	c.params.vcpus = pp->vcpus;
-	c.params.resolve_steps = pp->resolve_steps;
+	/* A fitted lookup length, unless --resolve-steps says otherwise. */
+	c.params.resolve_steps = option_given(argc, argv, "resolve-steps")
+		? pp->resolve_steps : resolve;
 	c.params.early_check = pp->early_check;
 	/* The working set is the default here: a real guest has one. */
 	c.params.fault_dist = option_given(argc, argv, "fault-dist") ? pp->fault_dist

@@ -47,6 +47,11 @@ printf '{"timing": {"fault_us": 3.5}}\n' >"$tmp/live.json"
 out=$("$bench" sim --vm=firecracker --vm-ram=256M --source=ksm --invals=5 --calibration="$tmp/live.json" 2>/dev/null)
 [[ "$out" == *"fault: 3.50 us (bench live on this host"* && "$out" == *"one step: 0.438 us"* ]] &&
 	ok || ko "calibration from live.json"
+# bench live --sweep: the fitted step (0.2 of a fault: lookup 1 step).
+out=$("$bench" sim --vm=firecracker --vm-ram=256M --source=ksm --invals=5 \
+	--calibration="$(dirname "$0")/../report/tests/fixtures/live_sweep/live.json" 2>/dev/null)
+[[ "$out" == *"fault: 8.00 us (bench live --sweep on this host"* && "$out" == *"one step: 1.600 us (fault / 5 steps)"* ]] &&
+	ok || ko "calibration from a live sweep"
 
 out=$("$bench" sim --pattern=multislot --steps=50000 --json) && [[ "$out" == *'"trackers"'* ]] &&
 	ok || ko "good sim run"
