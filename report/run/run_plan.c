@@ -26,9 +26,11 @@ static const uint64_t slots_quick[] = { 1, 2, 4, 8, 0 };
 #define STRESS_TIMEOUT_S 240
 #define LIVE_TIMEOUT_S 60
 #define REALVM_TIMEOUT_S 120
-/* Invalidations per source in the default run: about 4 s of engine time
- * for every preset together (docs/vms.md); `bench sim --vm` alone does 200. */
-#define REALVM_INVALS 100
+/* Invalidations per source in the default run: enough for NUMA
+ * balancing's rare split-crossing chunks to show gfn's misses on q35 (100
+ * did not), a few seconds of engine time for every preset together
+ * (docs/vms.md); `bench sim --vm` alone does 200. */
+#define REALVM_INVALS 300
 
 static struct run_step *add(struct run_plan *p, const char *command,
 			    enum step_kind kind, double timeout)
