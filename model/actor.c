@@ -111,7 +111,8 @@ static void start_resolve(struct actor *a, const struct step_env *env)
 }
 
 static bool vcpu_step(struct actor *a, const struct step_env *env,
-		      struct actor_stats *stats, struct step_info *info)
+		      struct actor_stats *stats, struct step_info *info,
+		      bool traced)
 {
 	struct vm *vm = env->vm;
 	struct fault_key key;
@@ -146,8 +147,13 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		info->verdict = (vm->ops->retry_unsafe ? vm->ops->retry_unsafe
 						       : vm->ops->retry)(
 			&vm->st->tracker, &key, a->seq_snapshot);
-		info->truly_stale = truly_stale(vm, a, resolved);
-		oracle_classify(stats, info->verdict, info->truly_stale, false);
+		/* A pre-check that says go counts nothing (oracle_classify),
+		 * so the oracle is asked only for a retry or a trace. */
+		if (info->verdict != RETRY_NONE || traced) {
+			info->truly_stale = truly_stale(vm, a, resolved);
+			oracle_classify(stats, info->verdict, info->truly_stale,
+					false);
+		}
 		if (info->verdict != RETRY_NONE) {
 			count_retry_on_gfn(env, a);
 			a->pc = VCPU_READ_SEQ;
@@ -175,7 +181,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 	case VCPU_LOCKED_CHECK: {
 		const struct memslot *s = fault_slot(vm, a);
 		uint64_t page = slot_host_page(s, a->fault.gfn);
-		uint32_t old;
+		uint32_t old, cur;
 
 		key = fault_key_of(vm, a);
 		mmu_read_lock(vm);
@@ -192,15 +198,18 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			mmu_read_unlock(vm);
 			return true;
 		}
+		/* Not stale: the generation truly_stale() just read is the
+		 * snapshot, so the fast path reads it once. */
+		cur = stale ? gen_tree_get(&vm->gen, page) : (uint32_t)a->gen_snapshot;
 		if (sparse_map_set(&vm->spte, slot_spte_index(s, a->fault.gfn),
 				   (uint32_t)a->gen_snapshot, &old) &&
-		    old != gen_tree_get(&vm->gen, page))
+		    old != cur)
 			stats->stale_replaced++;
 		mmu_read_unlock(vm);
 		stats->faults++;
 		if (stale) {
 			info->violation = true;
-			if (a->gen_snapshot != gen_tree_get(&vm->gen, page))
+			if (a->gen_snapshot != cur)
 				stats->fn_stale_page++;
 		}
 		info->what = stale ? "locked check: install (STALE)"
@@ -468,13 +477,15 @@ static bool inval_step(struct actor *a, const struct step_env *env,
 bool actor_step(struct actor *a, const struct step_env *env,
 		struct actor_stats *stats, struct step_info *info)
 {
-	struct step_info scratch;
+	struct step_info scratch; /* written, never read back */
+	bool traced = info != NULL;
 	bool did;
 
-	if (!info)
+	if (traced)
+		memset(info, 0, sizeof(*info));
+	else
 		info = &scratch;
-	memset(info, 0, sizeof(*info));
-	did = a->kind == ACTOR_VCPU ? vcpu_step(a, env, stats, info)
+	did = a->kind == ACTOR_VCPU ? vcpu_step(a, env, stats, info, traced)
 				    : inval_step(a, env, stats, info);
 	if (did)
 		stats->steps++;

@@ -5,15 +5,6 @@
 #include "model/radix.h"
 #include "model/types.h"
 
-struct gt_leaf {
-	uint32_t v[RADIX_FAN];
-};
-
-struct gt_node {
-	uint32_t add[RADIX_FAN]; /* bumps covering all of child i */
-	void *child[RADIX_FAN];
-};
-
 static size_t node_size(unsigned level)
 {
 	return level == 1 ? sizeof(struct gt_leaf) : sizeof(struct gt_node);
@@ -38,24 +29,7 @@ size_t gen_tree_bytes(const struct gen_tree *t)
 	return t->arena.bytes;
 }
 
-uint32_t gen_tree_get(const struct gen_tree *t, uint64_t page)
-{
-	const void *n = t->root;
-	uint32_t sum = 0;
-
-	for (unsigned l = t->levels; l > 1; l--) {
-		const struct gt_node *node = n;
-		unsigned d = radix_digit(page, l);
-
-		sum += READ_ONCE(node->add[d]);
-		n = __atomic_load_n(&node->child[d], __ATOMIC_ACQUIRE);
-		if (!n)
-			return sum;
-	}
-	return sum + READ_ONCE(((const struct gt_leaf *)n)->v[radix_digit(page, 1)]);
-}
-
-uint32_t gen_tree_track(struct gen_tree *t, uint64_t page)
+uint32_t gen_tree_track_slow_(struct gen_tree *t, uint64_t page)
 {
 	void *n = t->root;
 	uint32_t sum = 0;

@@ -32,9 +32,11 @@
 #ifndef MODEL_GEN_TREE_H
 #define MODEL_GEN_TREE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model/arena.h"
+#include "model/radix.h"
 
 struct gen_tree {
 	struct arena arena;
@@ -43,13 +45,63 @@ struct gen_tree {
 	uint64_t n_keys; /* pages are [0, n_keys) */
 };
 
+/* Nodes (here for the inline lookups below; only gen_tree.c writes them). */
+struct gt_leaf {
+	uint32_t v[RADIX_FAN];
+};
+
+struct gt_node {
+	uint32_t add[RADIX_FAN]; /* bumps covering all of child i */
+	void *child[RADIX_FAN];
+};
+
 void gen_tree_init(struct gen_tree *t, uint64_t n_keys);
 void gen_tree_destroy(struct gen_tree *t);
 
+/* Sum of the counters on page's path; *complete is false when the path
+ * stops at a missing node (the page is not tracked). Inline: every fault
+ * reads generations several times. */
+static inline uint32_t gen_tree_sum_(const struct gen_tree *t, uint64_t page,
+				     bool *complete)
+{
+	const void *n = t->root;
+	uint32_t sum = 0;
+
+	for (unsigned shift = RADIX_BITS * (t->levels - 1); shift; shift -= RADIX_BITS) {
+		const struct gt_node *node = n;
+		unsigned d = (unsigned)(page >> shift) & (RADIX_FAN - 1);
+
+		sum += __atomic_load_n(&node->add[d], __ATOMIC_RELAXED);
+		n = __atomic_load_n(&node->child[d], __ATOMIC_ACQUIRE);
+		if (!n) {
+			*complete = false;
+			return sum;
+		}
+	}
+	*complete = true;
+	return sum + __atomic_load_n(&((const struct gt_leaf *)n)->v[page & (RADIX_FAN - 1)],
+				     __ATOMIC_RELAXED);
+}
+
 /* The page's generation (pages never tracked read as a partial sum). */
-uint32_t gen_tree_get(const struct gen_tree *t, uint64_t page);
-/* Tracks the page (creates its path), then returns its generation. */
-uint32_t gen_tree_track(struct gen_tree *t, uint64_t page);
+static inline uint32_t gen_tree_get(const struct gen_tree *t, uint64_t page)
+{
+	bool complete;
+
+	return gen_tree_sum_(t, page, &complete);
+}
+
+uint32_t gen_tree_track_slow_(struct gen_tree *t, uint64_t page);
+
+/* Tracks the page (creates its path), then returns its generation. A page
+ * already tracked costs one lookup. */
+static inline uint32_t gen_tree_track(struct gen_tree *t, uint64_t page)
+{
+	bool complete;
+	uint32_t g = gen_tree_sum_(t, page, &complete);
+
+	return complete ? g : gen_tree_track_slow_(t, page);
+}
 /* The host changed pages [lo, hi): their generations move by one. */
 void gen_tree_bump(struct gen_tree *t, uint64_t lo, uint64_t hi);
 

@@ -45,10 +45,8 @@ void oracle_end(struct oracle_state *o, uint32_t handle)
 	}
 }
 
-bool oracle_covered(const struct oracle_state *o, uint64_t page)
+bool oracle_covered_scan_(const struct oracle_state *o, uint64_t page)
 {
-	if (!READ_ONCE(o->n_inflight))
-		return false;
 	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++) {
 		const struct oracle_inval *e = &o->inflight[i];
 

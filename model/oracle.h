@@ -65,8 +65,14 @@ struct actor_stats {
 int oracle_begin(struct oracle_state *o, uint32_t handle,
 		 const struct host_range *ranges, uint32_t n);
 void oracle_end(struct oracle_state *o, uint32_t handle);
-/* Is host page p covered by an in-flight invalidation? */
-bool oracle_covered(const struct oracle_state *o, uint64_t page);
+bool oracle_covered_scan_(const struct oracle_state *o, uint64_t page);
+/* Is host page p covered by an in-flight invalidation? Inline for the
+ * common case, nothing in flight: every check of every fault asks. */
+static inline bool oracle_covered(const struct oracle_state *o, uint64_t page)
+{
+	return __atomic_load_n(&o->n_inflight, __ATOMIC_RELAXED) &&
+	       oracle_covered_scan_(o, page);
+}
 
 /* Classifies one check. `verdict` is the tracker's, `stale` the oracle's.
  * `locked`: the check under mmu_lock (a "go" there installs the SPTE). */

@@ -3,16 +3,6 @@
 #include "model/radix.h"
 #include "model/types.h"
 
-struct sm_leaf {
-	uint32_t present;
-	uint32_t v[RADIX_FAN];
-};
-
-struct sm_node {
-	uint32_t live; /* children that may hold present entries */
-	void *child[RADIX_FAN];
-};
-
 static size_t node_size(unsigned level)
 {
 	return level == 1 ? sizeof(struct sm_leaf) : sizeof(struct sm_node);
@@ -35,27 +25,6 @@ void sparse_map_destroy(struct sparse_map *m)
 size_t sparse_map_bytes(const struct sparse_map *m)
 {
 	return m->arena.bytes;
-}
-
-static struct sm_leaf *find_leaf(const struct sparse_map *m, uint64_t key)
-{
-	void *n = m->root;
-
-	for (unsigned l = m->levels; l > 1 && n; l--)
-		n = __atomic_load_n(&((struct sm_node *)n)->child[radix_digit(key, l)],
-				    __ATOMIC_ACQUIRE);
-	return n;
-}
-
-bool sparse_map_get(const struct sparse_map *m, uint64_t key, uint32_t *val)
-{
-	const struct sm_leaf *leaf = find_leaf(m, key);
-	unsigned d = radix_digit(key, 1);
-
-	if (!leaf || !(READ_ONCE(leaf->present) & (1u << d)))
-		return false;
-	*val = READ_ONCE(leaf->v[d]);
-	return true;
 }
 
 /* The leaf of key, created with its path; path[l] = the node at level l. */
@@ -89,8 +58,8 @@ static void mark_present(struct sparse_map *m, struct sm_leaf *leaf,
 	}
 }
 
-bool sparse_map_set(struct sparse_map *m, uint64_t key, uint32_t val,
-		    uint32_t *old)
+bool sparse_map_set_slow_(struct sparse_map *m, uint64_t key, uint32_t val,
+			  uint32_t *old)
 {
 	struct sm_node *path[RADIX_MAX_LEVELS + 1];
 	struct sm_leaf *leaf = make_leaf(m, key, path);
@@ -117,7 +86,7 @@ void sparse_map_add(struct sparse_map *m, uint64_t key, uint32_t delta)
 
 void sparse_map_remove(struct sparse_map *m, uint64_t key)
 {
-	struct sm_leaf *leaf = find_leaf(m, key);
+	struct sm_leaf *leaf = sparse_map_leaf_(m, key);
 	unsigned d = radix_digit(key, 1);
 
 	if (!leaf)

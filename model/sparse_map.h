@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "model/arena.h"
+#include "model/radix.h"
 
 struct sparse_map {
 	struct arena arena;
@@ -31,16 +32,66 @@ struct sparse_map {
 	uint64_t n_keys; /* keys are [0, n_keys) */
 };
 
+/* Nodes (here for the inline lookups below; only sparse_map.c writes
+ * their masks). */
+struct sm_leaf {
+	uint32_t present;
+	uint32_t v[RADIX_FAN];
+};
+
+struct sm_node {
+	uint32_t live; /* children that may hold present entries */
+	void *child[RADIX_FAN];
+};
+
 void sparse_map_init(struct sparse_map *m, uint64_t n_keys);
 void sparse_map_destroy(struct sparse_map *m);
 
+/* key's leaf, or NULL when it was never created. */
+static inline struct sm_leaf *sparse_map_leaf_(const struct sparse_map *m,
+					       uint64_t key)
+{
+	void *n = m->root;
+
+	for (unsigned shift = RADIX_BITS * (m->levels - 1); shift && n;
+	     shift -= RADIX_BITS)
+		n = __atomic_load_n(&((struct sm_node *)n)->child[(key >> shift) &
+								  (RADIX_FAN - 1)],
+				    __ATOMIC_ACQUIRE);
+	return n;
+}
+
 /* The entry at key: true and *val when present. */
-bool sparse_map_get(const struct sparse_map *m, uint64_t key, uint32_t *val);
+static inline bool sparse_map_get(const struct sparse_map *m, uint64_t key,
+				  uint32_t *val)
+{
+	const struct sm_leaf *leaf = sparse_map_leaf_(m, key);
+	unsigned d = radix_digit(key, 1);
+
+	if (!leaf || !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
+		return false;
+	*val = __atomic_load_n(&leaf->v[d], __ATOMIC_RELAXED);
+	return true;
+}
+
+bool sparse_map_set_slow_(struct sparse_map *m, uint64_t key, uint32_t val,
+			  uint32_t *old);
 
 /* Sets the entry (present, value val). Returns whether it was present
- * before, and its old value in *old then. */
-bool sparse_map_set(struct sparse_map *m, uint64_t key, uint32_t val,
-		    uint32_t *old);
+ * before, and its old value in *old then. Replacing a present entry (a
+ * fault on a mapped page) costs one lookup. */
+static inline bool sparse_map_set(struct sparse_map *m, uint64_t key,
+				  uint32_t val, uint32_t *old)
+{
+	struct sm_leaf *leaf = sparse_map_leaf_(m, key);
+	unsigned d = radix_digit(key, 1);
+
+	if (!leaf || !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
+		return sparse_map_set_slow_(m, key, val, old);
+	*old = __atomic_load_n(&leaf->v[d], __ATOMIC_RELAXED);
+	__atomic_store_n(&leaf->v[d], val, __ATOMIC_RELAXED);
+	return true;
+}
 
 /* Atomically adds delta to the entry (absent counts as 0) and marks it
  * present: a counter. */
