@@ -162,6 +162,11 @@ void sim_print_json(FILE *out, const struct pattern_world *w,
 	}
 	json_double(&j, "seconds", secs);
 	json_double(&j, "steps_per_second", secs > 0 ? (double)all_steps / secs : 0);
+	json_begin_object(&j, "steps_per_second_by_tracker");
+	for (size_t i = 0; i < n; i++)
+		json_double(&j, r[i].tracker->name, r[i].seconds > 0
+			    ? (double)r[i].stats.steps / r[i].seconds : 0);
+	json_end_object(&j);
 	json_end_object(&j);
 	json_end_object(&j);
 	json_finish(&j);

@@ -7,6 +7,8 @@
 #define LAYOUT_MANIFEST      "manifest.json"
 #define LAYOUT_SWEEP_ALIAS   "sweep/alias_distance" /* D<d>.json: sim alias */
 #define LAYOUT_SWEEP_SLOTS   "sweep/multislot_slots" /* K<k>.json: multislot */
+#define LAYOUT_SWEEP_GUEST   "sweep/guest_size" /* P<slot pages>.json: multislot */
+#define LAYOUT_SWEEP_INVAL   "sweep/inval_size" /* I<pages>.json: single */
 #define LAYOUT_PATTERNS      "patterns"  /* <pattern>.json: sim, defaults */
 #define LAYOUT_STRESS        "stress.json" /* Google Benchmark JSON */
 #define LAYOUT_EXPLORE       "explore"   /* <scenario>.json */
@@ -25,6 +27,7 @@
 #define CSV_NUMA_HIST        "numa_retries_per_gfn.csv"
 #define CSV_LIVE             "live_vs_model.csv"
 #define CSV_REALVM           "realvm.csv"
+#define CSV_SIZE_SWEEP       "size_sweep.csv"
 
 /* The pattern whose per-gfn retry histogram plot (e) shows. */
 #define LAYOUT_HIST_PATTERN  "numa"

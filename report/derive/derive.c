@@ -40,7 +40,8 @@ int derive_all(const char *run_dir, struct derive_info *info, char *err,
 	snprintf(dir, sizeof(dir), "%s/%s", run_dir, LAYOUT_CSV);
 	if (results_mkdirs(dir, err, errlen) < 0)
 		return -1;
-	if (derive_sim_csvs(run_dir, info, err, errlen) < 0)
+	if (derive_sim_csvs(run_dir, info, err, errlen) < 0 ||
+	    derive_size_csv(run_dir, info, err, errlen) < 0)
 		return -1;
 	if (derive_stress_csv(run_dir, info, err, errlen) < 0)
 		return -1;

@@ -21,6 +21,7 @@ struct derive_info {
 	struct name_list stress_patterns; /* (c): patterns in stress.json */
 	struct name_list stress_trackers; /* (c): column order of its CSV */
 	int alias_points, slot_points;    /* (a), (b): sweep points found */
+	int size_points;                  /* (h): size sweep points found */
 	bool numa_hist;                   /* (e): histogram present */
 	char numa_max[256];               /* "hva 123, gfn 123, ..." */
 	bool live;                        /* (f): live.json with a measurement */
@@ -39,6 +40,10 @@ int derive_all(const char *run_dir, struct derive_info *info, char *err,
 
 /* The parts, for tests and for `bench plot`. Each returns 0 or -1. */
 int derive_sim_csvs(const char *run_dir, struct derive_info *info, char *err,
+		    size_t errlen);
+/* (h): steps/s against guest and invalidation size, with single's rate
+ * (patterns/single.json) as the reference. */
+int derive_size_csv(const char *run_dir, struct derive_info *info, char *err,
 		    size_t errlen);
 int derive_stress_csv(const char *run_dir, struct derive_info *info,
 		      char *err, size_t errlen);

@@ -30,6 +30,8 @@ const struct plot_def plot_defs[] = {
 	  "live KVM retries: the model vs measured", 900, 860 },
 	{ "g", "g_real_vms", "real_vms.gp",
 	  "real VMs: vCPU time lost, missed invalidations", 1400, 620 },
+	{ "h", "h_size_sweep", "size_sweep.gp",
+	  "steps/s vs guest and invalidation size", 1400, 620 },
 };
 const size_t plot_defs_len = sizeof(plot_defs) / sizeof(plot_defs[0]);
 
@@ -61,6 +63,9 @@ const char *plot_missing_input(const struct plot_def *p,
 	case 'g':
 		return info->realvm_presets ? NULL
 			: "no realvm/ results (quick suite)";
+	case 'h':
+		return info->size_points ? NULL
+			: "no size sweep (the quick suite has none)";
 	}
 	return "unknown plot";
 }

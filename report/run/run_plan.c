@@ -16,6 +16,19 @@ static const uint64_t alias_full[] = { 320, 512, 1024, 2048, 4096, 8192,
 static const uint64_t alias_quick[] = { 320, 1024, 4096, 16384, 65536, 0 };
 static const uint64_t slots_full[] = { 1, 2, 3, 4, 5, 6, 7, 8, 0 };
 static const uint64_t slots_quick[] = { 1, 2, 4, 8, 0 };
+/* Size sweep (plot h): steps/s against the guest's size and against the
+ * invalidation's, to show a step's cost does not grow with either. The
+ * guest is multislot with 4 slots (every invalidation crosses all four,
+ * nearly the whole guest) of 2^10 .. 2^30 pages: guests of 2^12 .. 2^32.
+ * Invalidations of 1 .. 2^20 pages on single with a 2^24-page slot. Full
+ * run only, SIZE_SWEEP_STEPS each: timing, not counts. */
+static const uint64_t guest_slot_pages[] = { 1ULL << 10, 1ULL << 14, 1ULL << 18,
+					     1ULL << 22, 1ULL << 26, 1ULL << 30, 0 };
+static const uint64_t inval_pages[] = { 1, 1ULL << 4, 1ULL << 8, 1ULL << 12,
+					1ULL << 16, 1ULL << 20, 0 };
+static const char *const guest_extra[] = { "--slots=4", "--steps=100000", NULL };
+static const char *const inval_extra[] = { "--slot-pages=16777216",
+					   "--steps=100000", NULL };
 
 /* Steps per tracker of each sim run: the full run's default is the sim's
  * own (2,000,000); quick cuts it tenfold. */
@@ -78,10 +91,11 @@ static void skip(struct run_plan *p, const char *command, const char *what)
 }
 
 /* One sim run per value of one parameter: `bench sim --pattern=PATTERN
- * --FLAG=V --json`, saved as DIR/<PREFIX><V>.json. */
+ * --FLAG=V [EXTRA...] --json`, saved as DIR/<PREFIX><V>.json. */
 static int sweep(const struct plan_options *o, struct run_plan *p,
 		 const char *pattern, const char *flag, const char *prefix,
-		 const char *dir, const uint64_t *values)
+		 const char *dir, const uint64_t *values,
+		 const char *const *extra)
 {
 	struct run_step *s;
 
@@ -94,8 +108,10 @@ static int sweep(const struct plan_options *o, struct run_plan *p,
 			 dir, prefix, values[i]);
 		arg(s, "--pattern=%s", pattern);
 		arg(s, "--%s=%" PRIu64, flag, values[i]);
+		for (int e = 0; extra && extra[e]; e++)
+			arg(s, "%s", extra[e]);
 		arg(s, "--json");
-		if (o->quick)
+		if (o->quick && !extra)
 			arg(s, QUICK_SIM_STEPS);
 	}
 	return 0;
@@ -106,9 +122,15 @@ static int sim_steps(const struct plan_options *o, struct run_plan *p)
 	struct run_step *s;
 
 	if (sweep(o, p, "alias", "alias-distance", "D", LAYOUT_SWEEP_ALIAS,
-		  o->quick ? alias_quick : alias_full) < 0 ||
+		  o->quick ? alias_quick : alias_full, NULL) < 0 ||
 	    sweep(o, p, "multislot", "slots", "K", LAYOUT_SWEEP_SLOTS,
-		  o->quick ? slots_quick : slots_full) < 0)
+		  o->quick ? slots_quick : slots_full, NULL) < 0)
+		return -1;
+	if (!o->quick &&
+	    (sweep(o, p, "multislot", "slot-pages", "P", LAYOUT_SWEEP_GUEST,
+		   guest_slot_pages, guest_extra) < 0 ||
+	     sweep(o, p, "single", "inval-pages", "I", LAYOUT_SWEEP_INVAL,
+		   inval_pages, inval_extra) < 0))
 		return -1;
 	for (int i = 0; o->patterns && o->patterns[i]; i++) {
 		if (!(s = add(p, "sim", STEP_STDOUT_JSON, SIM_TIMEOUT_S)))

@@ -62,6 +62,22 @@ static const char *nz(const char *s)
 	return s ? s : "(null)";
 }
 
+/* A sweep file's steps/s for one tracker (timing.steps_per_second_by_tracker). */
+static double sweep_rate(const char *rel, const char *tracker)
+{
+	char path[4608];
+	json_error_t jerr;
+	json_t *root;
+	double v;
+
+	snprintf(path, sizeof(path), "%s/%s", run, rel);
+	root = json_load_file(path, 0, &jerr);
+	v = jin_num(json_object_get(json_object_get(root, "timing"),
+				    "steps_per_second_by_tracker"), tracker, NAN);
+	json_decref(root);
+	return v;
+}
+
 static const struct plot_def *plot_id(const char *id)
 {
 	for (size_t i = 0; i < plot_defs_len; i++)
@@ -321,6 +337,23 @@ int main(int argc, char **argv)
 		CHECK_NEAR(r1[4], best, 1e-5 * best);     /* best at 1 thread */
 		CHECK_NEAR(r2[4], 2 * best, 2e-5 * best); /* scaled to 2 */
 		CHECK(b && r2[2] < r2[0]); /* union's 0.8 in the fixture */
+	}
+	/* (g): two blocks, guest pages = slots x slot pages, each rate the
+	 * JSON's; no patterns/single.json here, so the reference is nan. */
+	CHECK_EQ_I64(info.size_points, 4);
+	csv = read_text("csv/size_sweep.csv");
+	CHECK(csv && strstr(csv, "\nguest_pages,hva,gfn,union,exact,single_default\n4096,"));
+	CHECK(csv && strstr(csv, "\n4294967296,"));
+	CHECK(csv && strstr(csv, "\n\n\ninval_pages,hva,gfn,union,exact,single_default\n1,"));
+	CHECK(csv && strstr(csv, "\n1048576,"));
+	{
+		double want = sweep_rate("sweep/inval_size/I1048576.json", "gfn");
+		double h = NAN, g = NAN;
+		const char *row = csv ? strstr(csv, "\n1048576,") : NULL;
+
+		CHECK(row && sscanf(row, "\n1048576,%lf,%lf", &h, &g) == 2);
+		CHECK(want > 0);
+		CHECK_NEAR(g, want, 1e-4 * want);
 	}
 	/* (d) and (e). */
 	csv = read_text("csv/retry_breakdown.csv");

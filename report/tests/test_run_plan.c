@@ -42,8 +42,9 @@ int main(void)
 	o.repetitions = 4;
 	CHECK(plan_build(&o, &quick) == 0);
 	CHECK_EQ_I64(full.n_skipped, 0);
-	/* full: 9 + 8 sweep points + 2 patterns; quick: 5 + 4 + 2. */
-	CHECK_EQ_I64(count(&full, "sim"), 19);
+	/* full: 9 + 8 sweep points + 2 patterns + 6 + 6 size sweep points;
+	 * quick: 5 + 4 + 2 (no size sweep). */
+	CHECK_EQ_I64(count(&full, "sim"), 31);
 	CHECK_EQ_I64(count(&quick, "sim"), 11);
 	CHECK_EQ_I64(count(&full, "stress"), 1);
 	CHECK_EQ_I64(count(&quick, "stress"), 5); /* 4 runs + the merge */
