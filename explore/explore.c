@@ -36,6 +36,8 @@ struct search {
 	uint32_t cex_from;
 	uint32_t cex_actor;     /* UINT32_MAX: cex_from itself is the end */
 	bool have_cex;
+	int undeclared_word;    /* >= 0: the tracker wrote that private word
+				 * beyond its priv_words; the search stops */
 };
 
 static void record_first(struct search *s, uint32_t from, uint32_t actor)
@@ -69,6 +71,10 @@ static bool expand(struct search *s, uint32_t idx, bool *oom)
 		vm_save_pages(&s->vm, world_vm(&s->ws, s->next)->data);
 		moved = true;
 		r->transitions++;
+		s->undeclared_word = tracker_priv_undeclared(
+			s->vm.ops, &world_vm(&s->ws, s->next)->tracker);
+		if (s->undeclared_word >= 0)
+			return false;
 		if (world_warnings(world_vm(&s->ws, s->next)))
 			r->warning_transitions++;
 		if (info.checked && info.verdict != RETRY_NONE) {
@@ -121,6 +127,7 @@ static int search_init(struct search *s, const struct scenario_world *w,
 					 : EXPLORE_DEFAULT_MAX_STATES;
 
 	memset(s, 0, sizeof(*s));
+	s->undeclared_word = -1;
 	s->w = w;
 	s->r = r;
 	if (w->n_actors > UINT8_MAX) {
@@ -232,6 +239,15 @@ int explore_run(const struct scenario_world *w, const struct tracker_ops *ops,
 	if (oom) {
 		snprintf(err, errlen, "scenario %s, tracker %s: out of memory "
 			 "after %u states", w->sc->name, ops->name, s.set.n);
+		goto out;
+	}
+	if (s.undeclared_word >= 0) {
+		/* State the explorer would not know is state: refuse, or two
+		 * different worlds could be merged. */
+		snprintf(err, errlen, "scenario %s, tracker %s: wrote private "
+			 "word %d but declares priv_words = %u (model/tracker.h)",
+			 w->sc->name, ops->name, s.undeclared_word,
+			 ops->priv_words);
 		goto out;
 	}
 	r->states = s.set.n;

@@ -30,7 +30,7 @@
 #include "model/tracker.h"
 
 #define EXPLORE_DEFAULT_MAX_STATES 2000000u
-#define EXPLORE_TRACE_EXACT 4 /* exact-tracker entries shown per step */
+#define EXPLORE_STATE_LEN 256 /* a tracker's describe() per step */
 
 /* One step of a counterexample, replayed, with the world after the step. */
 struct explore_step {
@@ -47,8 +47,7 @@ struct explore_step {
 	int64_t in_progress;
 	uint64_t seq;
 	uint64_t range_start, range_end; /* INVALID_KEY when none */
-	uint32_t n_exact;                /* live entries of impl_exact */
-	struct exact_range exact[EXPLORE_TRACE_EXACT];
+	char state[EXPLORE_STATE_LEN];   /* ops->describe(): the whole state */
 	char oracle[160];        /* what the oracle said, in words */
 };
 

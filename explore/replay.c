@@ -73,17 +73,16 @@ static void describe_check(const struct scenario_world *w, const struct vm *vm,
 		 verdict_word(s->verdict), call);
 }
 
-static void snapshot_tracker(const struct tracker_state *t,
+static void snapshot_tracker(const struct tracker_ops *ops,
+			     const struct tracker_state *t,
 			     struct explore_step *s)
 {
 	s->in_progress = t->in_progress;
 	s->seq = t->seq;
 	s->range_start = t->range_start;
 	s->range_end = t->range_end;
-	s->n_exact = 0;
-	for (int i = 0; i < EXACT_MAX_RANGES; i++)
-		if (t->exact[i].handle && s->n_exact < EXPLORE_TRACE_EXACT)
-			s->exact[s->n_exact++] = t->exact[i];
+	s->state[0] = '\0';
+	ops->describe(t, s->state, sizeof(s->state));
 }
 
 int replay_schedule(const struct scenario_world *w,
@@ -140,7 +139,7 @@ int replay_schedule(const struct scenario_world *w,
 		s->verdict = info.verdict;
 		s->truly_stale = info.truly_stale;
 		s->violation = info.violation || st.fn;
-		snapshot_tracker(&vm.st->tracker, s);
+		snapshot_tracker(ops, &vm.st->tracker, s);
 		if (a->kind == ACTOR_VCPU && s->checked)
 			describe_check(w, &vm, &fault, a->seq_snapshot, s,
 				       s->oracle,

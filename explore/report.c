@@ -3,40 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-static bool key_is_hva(const struct explore_result *r)
-{
-	return strcmp(r->tracker->name, "hva") == 0;
-}
-
-/* "gfn [2,3)", "none", or the exact tracker's entries. */
-static void format_range(const struct explore_result *r,
-			 const struct explore_step *s, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	if (s->n_exact) {
-		buf[0] = '\0';
-		for (uint32_t i = 0; i < s->n_exact && used < len; i++) {
-			int n = snprintf(buf + used, len - used,
-					 "%sas%u:[%" PRIu64 ",%" PRIu64 ")",
-					 i ? " " : "gfn ", s->exact[i].as_id,
-					 s->exact[i].start, s->exact[i].end);
-			if (n > 0)
-				used += (size_t)n;
-		}
-	} else if (s->range_start == INVALID_KEY) {
-		snprintf(buf, len, "INVALID");
-	} else if (strcmp(r->tracker->name, "exact") == 0) {
-		snprintf(buf, len, "none");
-	} else if (s->range_start == WHOLE_SPACE_START &&
-		   s->range_end == WHOLE_SPACE_END) {
-		snprintf(buf, len, "%s [0,max)", key_is_hva(r) ? "hva" : "gfn");
-	} else {
-		snprintf(buf, len, "%s [%" PRIu64 ",%" PRIu64 ")",
-			 key_is_hva(r) ? "hva" : "gfn", s->range_start,
-			 s->range_end);
-	}
-}
+#include "model/registry.h"
 
 void report_scenario_header(FILE *out, const struct scenario *sc)
 {
@@ -46,8 +13,8 @@ void report_scenario_header(FILE *out, const struct scenario *sc)
 
 void report_table_header(FILE *out)
 {
-	fprintf(out, "  %-7s %-5s %9s %11s %8s %10s %10s %9s %9s %8s %11s\n",
-		"tracker", "early", "states", "transitions", "terminal",
+	fprintf(out, "  %-*s %-5s %9s %11s %8s %10s %10s %9s %9s %8s %11s\n",
+		tracker_name_width("tracker"), "tracker", "early", "states", "transitions", "terminal",
 		"violations", "stale.ends", "spur.rng", "spur.seq", "shortest",
 		"states/s");
 }
@@ -60,10 +27,11 @@ void report_table_row(FILE *out, const struct explore_result *r)
 		snprintf(shortest, sizeof(shortest), "%u", r->cex_len);
 	else
 		snprintf(shortest, sizeof(shortest), "-");
-	fprintf(out, "  %-7s %-5s %9" PRIu64 " %11" PRIu64 " %8" PRIu64
+	fprintf(out, "  %-*s %-5s %9" PRIu64 " %11" PRIu64 " %8" PRIu64
 		" %10" PRIu64 " %10" PRIu64 " %9" PRIu64 " %9" PRIu64
 		" %8s %11.0f%s\n",
-		r->tracker->name, r->early_check ? "on" : "off", r->states,
+		tracker_name_width("tracker"), r->tracker->name,
+		r->early_check ? "on" : "off", r->states,
 		r->transitions, r->terminal_states, r->violations,
 		r->stale_terminal_states, r->spurious_range_transitions, r->spurious_seq_transitions,
 		shortest, r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
@@ -90,21 +58,23 @@ const struct explore_result *report_shortest(const struct explore_result *runs,
 void report_trace(FILE *out, const struct scenario_world *w,
 		  const struct explore_result *r)
 {
-	char range[128];
+	int width = (int)strlen("tracker state");
 
+	for (uint32_t k = 0; k < r->cex_len; k++)
+		if ((int)strlen(r->cex[k].state) > width)
+			width = (int)strlen(r->cex[k].state);
 	fprintf(out, "\n  %s (pre-checks %s): shortest violating schedule, %u "
 		"steps\n", r->tracker->name, r->early_check ? "on" : "off",
 		r->cex_len);
-	fprintf(out, "  %3s  %-7s %-34s %4s %4s  %-20s %s\n", "#", "actor",
-		"step", "inpr", "seq", "tracked range", "oracle");
+	fprintf(out, "  %3s  %-7s %-34s %4s %4s  %-*s %s\n", "#", "actor",
+		"step", "inpr", "seq", width, "tracker state", "oracle");
 	for (uint32_t k = 0; k < r->cex_len; k++) {
 		const struct explore_step *s = &r->cex[k];
 
-		format_range(r, s, range, sizeof(range));
 		fprintf(out, "  %3u  %-7s %-34s %4" PRId64 " %4" PRIu64
-			"  %-20s %s\n", k + 1, s->actor_name,
+			"  %-*s %s\n", k + 1, s->actor_name,
 			s->what[0] ? s->what : s->step, s->in_progress, s->seq,
-			range, s->oracle);
+			width, s->state, s->oracle);
 	}
 	if (r->cex_audit_stale)
 		fprintf(out, "  end: every actor finished; the end audit finds %"
@@ -136,17 +106,7 @@ static void json_step(struct json_writer *j, const struct explore_step *s,
 		json_null(j, "range_end");
 	else
 		json_u64(j, "range_end", s->range_end);
-	if (s->n_exact) {
-		json_begin_array(j, "exact_ranges");
-		for (uint32_t i = 0; i < s->n_exact; i++) {
-			json_begin_object(j, NULL);
-			json_u64(j, "as_id", s->exact[i].as_id);
-			json_u64(j, "start", s->exact[i].start);
-			json_u64(j, "end", s->exact[i].end);
-			json_end_object(j);
-		}
-		json_end_array(j);
-	}
+	json_string(j, "tracker_state", s->state);
 	if (s->checked) {
 		json_begin_object(j, "check");
 		json_bool(j, "locked", s->locked_check);

@@ -68,10 +68,8 @@ static void vm_state_canon(struct vm_state *st)
 	 * the state they would split equal worlds by history. */
 	memset(st->tracker.warnings, 0, sizeof(st->tracker.warnings));
 	memset((unsigned char *)st + pad, 0, offsetof(struct vm_state, data) - pad);
-	for (int i = 0; i < EXACT_MAX_RANGES; i++)
-		if (!st->tracker.exact[i].handle)
-			memset(&st->tracker.exact[i], 0,
-			       sizeof(st->tracker.exact[i]));
+	/* The tracker's private block is state and kept whole: clearing what
+	 * it frees is the tracker's job (model/tracker.h). */
 	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++)
 		if (!st->oracle.inflight[i].handle)
 			memset(&st->oracle.inflight[i], 0,

@@ -21,4 +21,6 @@ const struct tracker_ops gfn_tracker_ops = {
 	.end = gfn_keyed_end,
 	.retry = gfn_keyed_retry,
 	.retry_unsafe = gfn_keyed_retry_unsafe,
+	.describe = gfn_keyed_describe,
+	.expected_unsafe = true,
 };

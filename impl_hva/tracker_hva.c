@@ -42,6 +42,11 @@ static enum retry_verdict hva_retry(struct tracker_state *t,
 	return tracker_check_seq(t, seq_snapshot);
 }
 
+static void hva_describe(const struct tracker_state *t, char *buf, size_t len)
+{
+	tracker_describe_range(t->range_start, t->range_end, "hva", buf, len);
+}
+
 const struct tracker_ops hva_tracker_ops = {
 	.name = "hva",
 	.description = "original: notifier hva range, min/max union when nested; no-hva work covers everything",
@@ -49,4 +54,5 @@ const struct tracker_ops hva_tracker_ops = {
 	.range_add = hva_range_add,
 	.end = hva_end,
 	.retry = hva_retry,
+	.describe = hva_describe,
 };

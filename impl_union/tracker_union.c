@@ -21,4 +21,5 @@ const struct tracker_ops union_tracker_ops = {
 	.end = gfn_keyed_end,
 	.retry = gfn_keyed_retry,
 	.retry_unsafe = gfn_keyed_retry_unsafe,
+	.describe = gfn_keyed_describe,
 };

@@ -33,3 +33,13 @@ const char *const *tracker_names(void)
 {
 	return names;
 }
+
+int tracker_name_width(const char *header)
+{
+	size_t w = header ? strlen(header) : 0;
+
+	for (size_t i = 0; i < tracker_registry_len; i++)
+		if (strlen(tracker_registry[i]->name) > w)
+			w = strlen(tracker_registry[i]->name);
+	return (int)w;
+}

@@ -13,5 +13,8 @@ extern const size_t tracker_registry_len;
 const struct tracker_ops *tracker_find(const char *name);
 /* NULL-terminated list of names, for option choices and messages. */
 const char *const *tracker_names(void);
+/* Width of a tracker-name column: the longest registered name, at least
+ * strlen(header), so that tables line up whatever is registered. */
+int tracker_name_width(const char *header);
 
 #endif

@@ -20,19 +20,49 @@
  * memslot is found; never when none overlaps), range_add once per overlapping
  * slot (per address space), end once. Invalidations may nest (in_progress > 1).
  *
- * Kernel-faithful trackers (hva, gfn, union) may use only what KVM had:
- * struct tracker_state's seq/in_progress/range and the hva range of the
- * notifier. A tracker that needs more (impl_exact) uses the invalidation
- * handle and its private area; it is a measuring instrument, not a proposal.
+ * State. struct tracker_state holds what every KVM variant has (seq,
+ * in_progress, one range) and a private block, priv[], that belongs to the
+ * tracker alone: a tracker with state of its own keeps it there and nowhere
+ * else. The block
+ *   - starts zeroed (vm_init, tracker_state_init): choose an encoding in which
+ *     all zeros means "nothing recorded";
+ *   - is declared: ops->priv_words says how many leading words the tracker
+ *     uses; the explorer refuses a tracker that writes beyond them;
+ *   - is state, in full: the explorer hashes and compares every declared
+ *     word, so two worlds that differ only there are two states. Canonical
+ *     form is the tracker's job: clear what you free (a dead entry with
+ *     leftover bounds splits equal worlds and only costs search time);
+ *   - holds words, not pointers, read with READ_ONCE (the pre-check is
+ *     lock-free), and no counters of history (a count that only grows makes
+ *     every world new).
  *
- * All hooks are mandatory. To add a tracker: a folder impl_NAME/ with one .c
- * file defining `const struct tracker_ops NAME_tracker_ops`, and one line
- * TRACKER(NAME) in model/trackers.def.
+ * Kernel-faithful trackers (everything but instruments) may use only what
+ * KVM has or could have at the same call sites:
+ *   - at most TRACKER_KERNEL_PRIV_WORDS private words: 64 bytes, one cache
+ *     line next to mmu_invalidate_seq/in_progress/range in struct kvm;
+ *   - bounded state: a fixed number of ranges, never one per invalidation
+ *     without a cap and a safe fallback when it is reached;
+ *   - the inval_ctx fields: the notifier's hva range, the slot's gfn range
+ *     and as_id, and the handle. KVM's hooks do not pass a handle today, but
+ *     they could: every begin/end pair is called from one frame
+ *     (mmu_notifier range_start/range_end receive the same
+ *     struct mmu_notifier_range pointer; kvm_zap_gfn_range and the
+ *     guest_memfd invalidation bracket their work in one function), so a
+ *     cookie could be passed to kvm_mmu_invalidate_begin/range_add/end. A
+ *     tracker that keys on it must say so in its header comment.
+ * Instruments (ops->instrument, e.g. impl_exact) are measuring devices, not
+ * proposals: they may use the whole block and unbounded-looking policies.
+ *
+ * All hooks are mandatory (retry_unsafe excepted). To add a tracker: a
+ * folder impl_NAME/ with one .c file defining
+ * `const struct tracker_ops NAME_tracker_ops`, and one line TRACKER(NAME) in
+ * model/trackers.def.
  */
 #ifndef MODEL_TRACKER_H
 #define MODEL_TRACKER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/types.h"
@@ -52,13 +82,10 @@ enum tracker_warning {
 	WARN_COUNT
 };
 
-#define EXACT_MAX_RANGES 32 /* private area of impl_exact, see there */
-
-struct exact_range {
-	uint32_t handle; /* 0: free entry */
-	uint32_t as_id;
-	uint64_t start, end;
-};
+/* The private block (see top): its size, and what a kernel-faithful
+ * tracker may use of it. */
+#define TRACKER_PRIV_WORDS 128
+#define TRACKER_KERNEL_PRIV_WORDS 8
 
 /* The fields of struct kvm that belong to invalidation tracking. */
 struct tracker_state {
@@ -66,13 +93,12 @@ struct tracker_state {
 	int64_t in_progress;  /* mmu_invalidate_in_progress */
 	uint64_t range_start; /* hva or gfn, per tracker; INVALID_KEY = none */
 	uint64_t range_end;
+	/* The tracker's own words; ops->priv_words of them are used. */
+	uint64_t priv[TRACKER_PRIV_WORDS];
 	/* Warn-once hits. Written from the read-locked check too, hence atomic
-	 * increments (tracker_warn()). */
+	 * increments (tracker_warn()). Observations, not state: the explorer
+	 * clears them. */
 	uint64_t warnings[WARN_COUNT];
-	/* Only for trackers that are instruments, not KVM policy. */
-	struct exact_range exact[EXACT_MAX_RANGES];
-	uint64_t exact_overflows; /* ranges merged because the area was full */
-	uint64_t exact_unrecorded; /* ranges that found no entry at all */
 };
 
 /* What an invalidation tells the tracker. */
@@ -98,6 +124,15 @@ struct fault_key {
 struct tracker_ops {
 	const char *name;
 	const char *description; /* one line */
+	/* Leading words of tracker_state.priv this tracker uses (0..
+	 * TRACKER_PRIV_WORDS; at most TRACKER_KERNEL_PRIV_WORDS unless an
+	 * instrument). */
+	uint32_t priv_words;
+	/* A measuring device, not a kernel proposal (see top). */
+	bool instrument;
+	/* Kept to show a known bug (the v12 patch): its misses are the
+	 * expected finding, not a failure of the run. */
+	bool expected_unsafe;
 	/* mmu_lock held for write. First call of an invalidation. */
 	void (*begin)(struct tracker_state *t, const struct inval_ctx *inv);
 	/* mmu_lock held for write. Called once per overlapping slot: [start,end)
@@ -117,10 +152,26 @@ struct tracker_ops {
 	enum retry_verdict (*retry_unsafe)(struct tracker_state *t,
 					   const struct fault_key *key,
 					   uint64_t seq_snapshot);
+	/* No lock needed (called between steps, for traces and JSON). The
+	 * tracked state in words, whole: e.g. "gfn [2,3)", "gfn [0,2) [16,18)",
+	 * "INVALID", "none". seq and in_progress are shown apart; do not
+	 * repeat them. Always NUL-terminates buf. */
+	void (*describe)(const struct tracker_state *t, char *buf, size_t len);
 };
 
 /* Shared building blocks: the parts the kernel-faithful trackers have in
  * common, so that each tracker file shows only its own policy. */
+
+/* The state of a new VM: zeroed, range INVALID. */
+void tracker_state_init(struct tracker_state *t);
+/* Index of the first non-zero private word at or beyond ops->priv_words,
+ * or -1: a tracker writing state it did not declare. */
+int tracker_priv_undeclared(const struct tracker_ops *ops,
+			    const struct tracker_state *t);
+/* "KEY [start,end)", "KEY [0,max)", "INVALID" for the shared range
+ * (key: "gfn" or "hva"). Returns the length written. */
+size_t tracker_describe_range(uint64_t start, uint64_t end, const char *key,
+			      char *buf, size_t len);
 
 /* KVM's kvm_mmu_invalidate_end(): seq++, write barrier, in_progress--. */
 void tracker_end_common(struct tracker_state *t);
@@ -145,5 +196,7 @@ enum retry_verdict gfn_keyed_retry(struct tracker_state *t,
 enum retry_verdict gfn_keyed_retry_unsafe(struct tracker_state *t,
 					  const struct fault_key *key,
 					  uint64_t seq_snapshot);
+/* "gfn [a,b)" or "INVALID": the shared range of a gfn-keyed tracker. */
+void gfn_keyed_describe(const struct tracker_state *t, char *buf, size_t len);
 
 #endif

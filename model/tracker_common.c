@@ -1,5 +1,43 @@
 #include "model/tracker.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+_Static_assert(TRACKER_KERNEL_PRIV_WORDS <= TRACKER_PRIV_WORDS,
+	       "the kernel-faithful share must fit in the block");
+
+void tracker_state_init(struct tracker_state *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->range_start = INVALID_KEY;
+	t->range_end = INVALID_KEY;
+}
+
+int tracker_priv_undeclared(const struct tracker_ops *ops,
+			    const struct tracker_state *t)
+{
+	for (uint32_t i = ops->priv_words; i < TRACKER_PRIV_WORDS; i++)
+		if (t->priv[i])
+			return (int)i;
+	return -1;
+}
+
+size_t tracker_describe_range(uint64_t start, uint64_t end, const char *key,
+			      char *buf, size_t len)
+{
+	int n;
+
+	if (start == INVALID_KEY || end == INVALID_KEY)
+		n = snprintf(buf, len, "INVALID");
+	else if (start == WHOLE_SPACE_START && end == WHOLE_SPACE_END)
+		n = snprintf(buf, len, "%s [0,max)", key);
+	else
+		n = snprintf(buf, len, "%s [%" PRIu64 ",%" PRIu64 ")", key,
+			     start, end);
+	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
+}
+
 void tracker_warn(struct tracker_state *t, enum tracker_warning w)
 {
 	__atomic_fetch_add(&t->warnings[w], 1, __ATOMIC_RELAXED);
@@ -85,4 +123,9 @@ enum retry_verdict gfn_keyed_retry_unsafe(struct tracker_state *t,
 	if (tracker_key_in_range(t, key->gfn))
 		return RETRY_RANGE;
 	return tracker_check_seq(t, seq_snapshot);
+}
+
+void gfn_keyed_describe(const struct tracker_state *t, char *buf, size_t len)
+{
+	tracker_describe_range(t->range_start, t->range_end, "gfn", buf, len);
 }

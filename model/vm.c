@@ -84,8 +84,7 @@ int vm_init(struct vm *vm, const struct vm_layout *l,
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	st->tracker.range_start = INVALID_KEY;
-	st->tracker.range_end = INVALID_KEY;
+	tracker_state_init(&st->tracker);
 	vm->st = vm->st_own = st;
 	gen_tree_init(&vm->gen, l->n_host_pages);
 	sparse_map_init(&vm->spte, l->n_sptes);

@@ -59,6 +59,12 @@ static enum retry_verdict nop_retry(struct tracker_state *t,
 	return RETRY_NONE;
 }
 
+static void nop_describe(const struct tracker_state *t, char *buf, size_t len)
+{
+	(void)t;
+	snprintf(buf, len, "nothing");
+}
+
 static const struct tracker_ops nop_tracker_ops = {
 	.name = "nop",
 	.description = "never retries: the cost floor of the check, unsafe",
@@ -66,6 +72,7 @@ static const struct tracker_ops nop_tracker_ops = {
 	.range_add = nop_range_add,
 	.end = nop_begin,
 	.retry = nop_retry,
+	.describe = nop_describe,
 };
 
 /* ---- shared state ---------------------------------------------------- */
@@ -110,7 +117,7 @@ static void bm_check(gb_state *st, void *user)
 			;
 		goto out;
 	}
-	t->range_start = t->range_end = INVALID_KEY;
+	tracker_state_init(t);
 	if (arg->inflight) {
 		ops->begin(t, &inv);
 		ops->range_add(t, &inv, CHECK_RANGE_START, CHECK_RANGE_END);

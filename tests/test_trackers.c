@@ -4,12 +4,13 @@
 #include "check.h"
 #include "model/registry.h"
 
+#define EXACT_AREA_ENTRIES 32 /* impl_exact's EXACT_ENTRIES */
+
 static struct tracker_state fresh(void)
 {
 	struct tracker_state t;
 
-	memset(&t, 0, sizeof(t));
-	t.range_start = t.range_end = INVALID_KEY;
+	tracker_state_init(&t);
 	return t;
 }
 
@@ -169,16 +170,19 @@ static void test_exact_full(void)
 	struct tracker_state t = fresh();
 	struct fault_key k = shared_key(5000, 5000);
 
-	for (uint32_t h = 1; h <= EXACT_MAX_RANGES + 1; h++) {
+	char state[2048];
+
+	for (uint32_t h = 1; h <= EXACT_AREA_ENTRIES + 1; h++) {
 		struct inval_ctx inv = { .handle = h };
 
 		e->begin(&t, &inv);
 		e->range_add(&t, &inv, 5000 + 10 * h, 5001 + 10 * h);
 	}
-	CHECK(t.exact_unrecorded > 0, "the area never filled up");
+	e->describe(&t, state, sizeof(state));
+	CHECK(strstr(state, "+1 unrecorded"), "the area never filled up: %s", state);
 	/* gfn 5000 is in no recorded range, but one range went unrecorded. */
 	CHECK(e->retry(&t, &k, 0) == RETRY_RANGE, "exact missed with a lost range");
-	for (uint32_t h = 1; h <= EXACT_MAX_RANGES + 1; h++) {
+	for (uint32_t h = 1; h <= EXACT_AREA_ENTRIES + 1; h++) {
 		struct inval_ctx inv = { .handle = h };
 
 		e->end(&t, &inv);
@@ -186,8 +190,56 @@ static void test_exact_full(void)
 	CHECK(e->retry(&t, &k, t.seq) == RETRY_NONE, "nothing in flight any more");
 }
 
+/* What model/tracker.h promises of every registered tracker: all hooks,
+ * a declared private share that fits (kernel-faithful: one cache line), a
+ * describe() that says something, and no writes beyond the declared words
+ * even when eight invalidations with four ranges each are in flight. */
+static void test_contract(void)
+{
+	for (size_t i = 0; i < tracker_registry_len; i++) {
+		const struct tracker_ops *ops = tracker_registry[i];
+		struct tracker_state t = fresh();
+		char state[512];
+		uint32_t limit = ops->instrument ? TRACKER_PRIV_WORDS
+						 : TRACKER_KERNEL_PRIV_WORDS;
+
+		CHECK(ops->name && ops->description && ops->begin &&
+		      ops->range_add && ops->end && ops->retry && ops->describe,
+		      "%s: a mandatory hook is missing", ops->name);
+		if (!ops->describe || !ops->begin)
+			continue;
+		CHECK(ops->priv_words <= limit, "%s: priv_words %u, at most %u "
+		      "for a%s tracker", ops->name, ops->priv_words, limit,
+		      ops->instrument ? "n instrument" : " kernel-faithful");
+		for (uint32_t h = 1; h <= 8; h++) {
+			struct inval_ctx inv = { .handle = h, .has_hva = true,
+						 .hva_start = 100 * h,
+						 .hva_end = 100 * h + 50 };
+
+			ops->begin(&t, &inv);
+			for (uint64_t k = 0; k < 4; k++)
+				ops->range_add(&t, &inv, 1000 * h + 100 * k,
+					       1000 * h + 100 * k + 10);
+			CHECK(tracker_priv_undeclared(ops, &t) < 0,
+			      "%s: wrote private word %d, declares %u", ops->name,
+			      tracker_priv_undeclared(ops, &t), ops->priv_words);
+		}
+		state[0] = '\0';
+		ops->describe(&t, state, sizeof(state));
+		CHECK(state[0] != '\0', "%s: describe() said nothing", ops->name);
+		for (uint32_t h = 8; h >= 1; h--) {
+			struct inval_ctx inv = { .handle = h };
+
+			ops->end(&t, &inv);
+		}
+		CHECK(t.in_progress == 0 && tracker_priv_undeclared(ops, &t) < 0,
+		      "%s: after every end", ops->name);
+	}
+}
+
 int main(void)
 {
+	test_contract();
 	test_exact_full();
 	test_multislot();
 	test_gap_between_slots();

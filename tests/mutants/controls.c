@@ -37,6 +37,11 @@
 			? parent##_tracker_ops.retry_unsafe(t, k, seq)      \
 			: parent##_tracker_ops.retry(t, k, seq);            \
 	}                                                                   \
+	static void parent##_describe(const struct tracker_state *t,        \
+				      char *buf, size_t len)                \
+	{                                                                   \
+		parent##_tracker_ops.describe(t, buf, len);                 \
+	}                                                                   \
 	static const struct tracker_ops control_##parent##_ops = {          \
 		.name = "control_" #parent,                                 \
 		.description = "control: " #parent " with every hook delegated", \
@@ -45,6 +50,7 @@
 		.end = parent##_end,                                        \
 		.retry = parent##_retry,                                    \
 		.retry_unsafe = parent##_retry_unsafe,                      \
+		.describe = parent##_describe,                              \
 	};
 
 CONTROL(hva)

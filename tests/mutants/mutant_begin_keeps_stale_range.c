@@ -17,6 +17,8 @@ static void keeping_begin(struct tracker_state *t, const struct inval_ctx *inv)
 	WRITE_ONCE(t->in_progress, t->in_progress + 1);
 }
 
+PARENT_DESCRIBE(union)
+
 const struct tracker_ops mutant_begin_keeps_stale_range_ops = {
 	.name = "begin_keeps_stale_range",
 	.description = "mutant of union: begin never resets the range (safe, wasteful)",
@@ -24,5 +26,6 @@ const struct tracker_ops mutant_begin_keeps_stale_range_ops = {
 	.range_add = parent_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
+	.describe = parent_describe,
 	.retry_unsafe = parent_retry_unsafe,
 };

@@ -20,6 +20,8 @@ static void clearing_end(struct tracker_state *t, const struct inval_ctx *inv)
 	WRITE_ONCE(t->range_end, INVALID_KEY);
 }
 
+PARENT_DESCRIBE(hva)
+
 const struct tracker_ops mutant_end_clears_range_ops = {
 	.name = "end_clears_range",
 	.description = "mutant of hva: end empties the range while others are in progress",
@@ -27,5 +29,6 @@ const struct tracker_ops mutant_end_clears_range_ops = {
 	.range_add = parent_range_add,
 	.end = clearing_end,
 	.retry = parent_retry,
+	.describe = parent_describe,
 	.retry_unsafe = parent_retry_unsafe,
 };

@@ -15,6 +15,8 @@ static void no_bump_end(struct tracker_state *t, const struct inval_ctx *inv)
 	WRITE_ONCE(t->in_progress, t->in_progress - 1);
 }
 
+PARENT_DESCRIBE(hva)
+
 const struct tracker_ops mutant_end_no_seq_bump_ops = {
 	.name = "end_no_seq_bump",
 	.description = "mutant of hva: end decrements in_progress without bumping seq",
@@ -22,5 +24,6 @@ const struct tracker_ops mutant_end_no_seq_bump_ops = {
 	.range_add = parent_range_add,
 	.end = no_bump_end,
 	.retry = parent_retry,
+	.describe = parent_describe,
 	.retry_unsafe = parent_retry_unsafe,
 };

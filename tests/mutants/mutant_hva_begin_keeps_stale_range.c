@@ -19,6 +19,8 @@ static void keeping_begin(struct tracker_state *t, const struct inval_ctx *inv)
 	tracker_range_set_or_union(t, t->range_start == INVALID_KEY, start, end);
 }
 
+PARENT_DESCRIBE(hva)
+
 const struct tracker_ops mutant_hva_begin_keeps_stale_range_ops = {
 	.name = "hva_begin_keeps_stale_range",
 	.description = "mutant of hva: begin unions with the previous round's range (safe, wasteful)",
@@ -26,5 +28,6 @@ const struct tracker_ops mutant_hva_begin_keeps_stale_range_ops = {
 	.range_add = parent_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
+	.describe = parent_describe,
 	.retry_unsafe = parent_retry_unsafe,
 };

@@ -26,6 +26,8 @@ static enum retry_verdict no_seq_retry_unsafe(struct tracker_state *t,
 	return union_tracker_ops.retry_unsafe(t, key, READ_ONCE(t->seq));
 }
 
+PARENT_DESCRIBE(union)
+
 const struct tracker_ops mutant_no_seq_check_ops = {
 	.name = "no_seq_check",
 	.description = "mutant of union: the check never compares the sequence number",
@@ -33,5 +35,6 @@ const struct tracker_ops mutant_no_seq_check_ops = {
 	.range_add = parent_range_add,
 	.end = parent_end,
 	.retry = no_seq_retry,
+	.describe = parent_describe,
 	.retry_unsafe = no_seq_retry_unsafe,
 };

@@ -15,6 +15,8 @@ static void narrowed_range_add(struct tracker_state *t,
 	union_tracker_ops.range_add(t, inv, start, end - 1); /* MUTATION */
 }
 
+PARENT_DESCRIBE(union)
+
 const struct tracker_ops mutant_range_end_narrowed_ops = {
 	.name = "range_end_narrowed",
 	.description = "mutant of union: range_add records [start, end - 1)",
@@ -22,5 +24,6 @@ const struct tracker_ops mutant_range_end_narrowed_ops = {
 	.range_add = narrowed_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
+	.describe = parent_describe,
 	.retry_unsafe = parent_retry_unsafe,
 };

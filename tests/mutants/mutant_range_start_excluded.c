@@ -19,6 +19,8 @@ static enum retry_verdict start_excluded_retry(struct tracker_state *t,
 	return hva_tracker_ops.retry(t, key, seq_snapshot);
 }
 
+PARENT_DESCRIBE(hva)
+
 const struct tracker_ops mutant_range_start_excluded_ops = {
 	.name = "range_start_excluded",
 	.description = "mutant of hva: the first page of the range is not inside it",
@@ -26,4 +28,5 @@ const struct tracker_ops mutant_range_start_excluded_ops = {
 	.range_add = parent_range_add,
 	.end = parent_end,
 	.retry = start_excluded_retry,
+	.describe = parent_describe,
 };

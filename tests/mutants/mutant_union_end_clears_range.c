@@ -20,6 +20,8 @@ static void clearing_end(struct tracker_state *t, const struct inval_ctx *inv)
 	WRITE_ONCE(t->range_end, INVALID_KEY);
 }
 
+PARENT_DESCRIBE(union)
+
 const struct tracker_ops mutant_union_end_clears_range_ops = {
 	.name = "union_end_clears_range",
 	.description = "mutant of union: end resets the range to INVALID while others are in progress",
@@ -27,5 +29,6 @@ const struct tracker_ops mutant_union_end_clears_range_ops = {
 	.range_add = parent_range_add,
 	.end = clearing_end,
 	.retry = parent_retry,
+	.describe = parent_describe,
 	.retry_unsafe = parent_retry_unsafe,
 };

@@ -19,6 +19,8 @@ static void override_range_add(struct tracker_state *t,
 	tracker_range_set_or_union(t, t->in_progress == 1, start, end);
 }
 
+PARENT_DESCRIBE(union)
+
 const struct tracker_ops mutant_union_override_ops = {
 	.name = "union_override",
 	.description = "mutant of union: range_add overrides while in_progress == 1 (the v12 bug)",
@@ -26,5 +28,6 @@ const struct tracker_ops mutant_union_override_ops = {
 	.range_add = override_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
+	.describe = parent_describe,
 	.retry_unsafe = parent_retry_unsafe,
 };

@@ -36,6 +36,13 @@ extern const struct tracker_ops union_tracker_ops;
 		return parent##_tracker_ops.retry(t, key, seq_snapshot);    \
 	}
 
+#define PARENT_DESCRIBE(parent)                                             \
+	static void parent_describe(const struct tracker_state *t, char *buf, \
+				    size_t len)                             \
+	{                                                                   \
+		parent##_tracker_ops.describe(t, buf, len);                 \
+	}
+
 /* The optional lock-free pre-check: the parent's own when it has one, else
  * its locked check, exactly what the engines would call for the parent. A
  * mutant that changes `retry` leaves retry_unsafe unset instead, so its
