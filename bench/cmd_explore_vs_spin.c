@@ -16,7 +16,7 @@
 #include "util/json_writer.h"
 #include "util/opts.h"
 
-#define MAX_NAMES 8
+#define MAX_NAMES (TRACKER_MAX + 1) /* choices plus "all" */
 
 static const char *const early_names[] = { "both", "on", "off", NULL };
 enum { EARLY_BOTH, EARLY_ON, EARLY_OFF };
@@ -27,6 +27,7 @@ struct row {
 	struct explore_result ex;
 	struct spin_verdict sp;
 	bool ex_violation;
+	bool no_model;     /* no spin/model/trackers/NAME.pml: explorer only */
 	bool agree;
 	const char *trail; /* "same", "same length", "differs", "-" */
 };
@@ -120,11 +121,18 @@ static int run_row(struct row *r, uint32_t max_states, char *err, size_t errlen)
 	if (scenario_build(sc, &w, err, errlen) < 0 ||
 	    explore_run(&w, tracker_find(r->tracker), &eo, &r->ex, err, errlen) < 0)
 		return -1;
+	r->ex_violation = r->ex.violations > 0 || r->ex.stale_terminal_states > 0;
+	r->no_model = !spin_tracker_has_model(r->tracker);
+	if (r->no_model) {
+		/* Not a disagreement: nothing to compare with. */
+		r->agree = r->ex.complete;
+		r->trail = "-";
+		return 0;
+	}
 	spin_opts_default(&so);
 	so.early_check = r->early;
 	if (spin_check_opts(r->scenario, r->tracker, &so, &r->sp, err, errlen) < 0)
 		return -1;
-	r->ex_violation = r->ex.violations > 0 || r->ex.stale_terminal_states > 0;
 	r->agree = r->ex.complete && r->ex_violation == r->sp.violation;
 	r->trail = r->ex_violation && r->sp.violation ?
 		   compare_trails(&r->ex, &r->sp) : "-";
@@ -139,17 +147,28 @@ static const char *verdict(bool violation, bool complete)
 static void print_table(const struct row *rows, int n)
 {
 	double ex_s = 0, sp_s = 0, sp_b = 0;
-	int disagree = 0;
+	int disagree = 0, w = tracker_name_width("tracker"), missing = 0;
+	char file[128];
 
-	printf("%-10s %-7s %-5s | %-10s %8s %9s | %-10s %8s %9s %9s | %-11s %s\n",
-	       "scenario", "tracker", "early", "explore", "states", "seconds",
+	printf("%-10s %-*s %-5s | %-10s %8s %9s | %-10s %8s %9s %9s | %-11s %s\n",
+	       "scenario", w, "tracker", "early", "explore", "states", "seconds",
 	       "spin", "states", "verify s", "build s", "trail", "agree");
 	for (int i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
 
-		printf("%-10s %-7s %-5s | %-10s %8" PRIu64 " %9.6f | %-10s %8" PRIu64
+		if (r->no_model) {
+			printf("%-10s %-*s %-5s | %-10s %8" PRIu64 " %9.6f | %-41s | %-11s %s\n",
+			       r->scenario, w, r->tracker, r->early ? "on" : "off",
+			       verdict(r->ex_violation, r->ex.complete),
+			       r->ex.states, r->ex.seconds, "no spin model", "-", "-");
+			missing++;
+			ex_s += r->ex.seconds;
+			disagree += !r->agree;
+			continue;
+		}
+		printf("%-10s %-*s %-5s | %-10s %8" PRIu64 " %9.6f | %-10s %8" PRIu64
 		       " %9.6f %9.3f | %-11s %s\n",
-		       r->scenario, r->tracker, r->early ? "on" : "off",
+		       r->scenario, w, r->tracker, r->early ? "on" : "off",
 		       verdict(r->ex_violation, r->ex.complete), r->ex.states,
 		       r->ex.seconds, verdict(r->sp.violation, true),
 		       r->sp.states_stored, r->sp.verify_seconds,
@@ -166,9 +185,23 @@ static void print_table(const struct row *rows, int n)
 	       "(above 1: the explorer is faster)\n",
 	       ex_s, sp_s, sp_b, ex_s > 0 ? sp_s / ex_s : 0.0);
 	printf("%s\n", disagree ? "the checkers DISAGREE (see rows marked NO)"
-				: "the checkers agree on every row");
+				: missing ? "the checkers agree on every row spin models"
+					  : "the checkers agree on every row");
 	for (int i = 0; i < n; i++) {
-		if (!rows[i].sp.violation)
+		bool first = true;
+
+		if (!rows[i].no_model)
+			continue;
+		for (int k = 0; k < i; k++)
+			first = first && strcmp(rows[k].tracker, rows[i].tracker) != 0;
+		if (!first || !rows[i].no_model)
+			continue;
+		spin_tracker_model_file(rows[i].tracker, file, sizeof(file));
+		printf("no spin model: %s (to compare it, add %s; see spin/README.md)\n",
+		       rows[i].tracker, file);
+	}
+	for (int i = 0; i < n; i++) {
+		if (rows[i].no_model || !rows[i].sp.violation)
 			continue;
 		printf("\nspin counterexample, %s / %s (pre-checks %s): %s\n",
 		       rows[i].scenario, rows[i].tracker,
@@ -200,7 +233,15 @@ static void print_json(const struct row *rows, int n)
 		json_u64(&j, "counterexample_steps", r->ex.cex_len);
 		json_double(&j, "seconds", r->ex.seconds);
 		json_end_object(&j);
-		spin_verdict_write_json(&j, "spin", &r->sp);
+		if (r->no_model) {
+			char file[128];
+
+			spin_tracker_model_file(r->tracker, file, sizeof(file));
+			json_null(&j, "spin");
+			json_string(&j, "spin_model_missing", file);
+		} else {
+			spin_verdict_write_json(&j, "spin", &r->sp);
+		}
 		json_string(&j, "trail", r->trail);
 		json_bool(&j, "agree", r->agree);
 		json_end_object(&j);
@@ -216,7 +257,7 @@ int cmd_explore_vs_spin(int argc, char **argv)
 {
 	const char *sc_choices[MAX_NAMES], *tr_choices[MAX_NAMES];
 	int n_sc = opts_choices_with_all(spin_scenarios, sc_choices, MAX_NAMES);
-	int n_tr = opts_choices_with_all(spin_trackers, tr_choices, MAX_NAMES);
+	int n_tr = opts_choices_with_all(tracker_names(), tr_choices, MAX_NAMES);
 	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, n = 0, rc = 0;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
 	bool json = false, vs_spin = false;
@@ -229,7 +270,7 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		{ .name = "scenario", .type = OPT_CHOICE, .dest = &sc_idx,
 		  .choices = sc_choices, .help = "scenarios spin models (default all)" },
 		{ .name = "tracker", .type = OPT_CHOICE, .dest = &tr_idx,
-		  .choices = tr_choices, .help = "kernel trackers (default all)" },
+		  .choices = tr_choices, .help = "registered trackers (default all); one with no Promela model is explored only" },
 		{ .name = "early-check", .type = OPT_CHOICE, .dest = &early,
 		  .choices = early_names, .help = "lock-free pre-checks: both (default), on, off" },
 		{ .name = "max-states", .type = OPT_U64, .dest = &max_states,

@@ -73,16 +73,22 @@ static size_t build_table(struct sim_cli *c, struct opt_spec *t)
 
 static void usage(struct opt_spec *t)
 {
-	char list[256];
+	int width = tracker_name_width(NULL);
 
-	opts_join_choices(tracker_names(), list, sizeof(list));
 	printf("usage: bench sim [--pattern=NAME] [--tracker=NAME|all] [OPTIONS]\n"
 	       "Runs the pattern's actors one step at a time in a seeded order,\n"
 	       "once per tracker, and counts every retry against the oracle.\n"
-	       "Trackers: %s. Defaults shown are the chosen pattern's.\n"
+	       "Defaults shown are the chosen pattern's.\n"
 	       "With --vm=PRESET: a real VM's layout under its invalidation\n"
 	       "sources, in retries/s, share of vCPU time and missed\n"
-	       "invalidations per hour (docs/vms.md).\n\n", list);
+	       "invalidations per hour (docs/vms.md).\n\nTrackers "
+	       "(model/trackers.def):\n");
+	for (size_t i = 0; i < tracker_registry_len; i++)
+		printf("  %-*s  %s%s\n", width, tracker_registry[i]->name,
+		       tracker_registry[i]->description,
+		       tracker_registry[i]->expected_unsafe
+			       ? " [expected unsafe: kept to show a bug]" : "");
+	printf("\n");
 	opts_usage(t, stdout);
 }
 
@@ -92,7 +98,7 @@ int cmd_sim(int argc, char **argv)
 	struct opts_result res;
 	struct sim_cli c = { .tracker = "all" };
 	struct pattern_world w;
-	struct sim_result results[16];
+	struct sim_result results[TRACKER_MAX];
 	struct sim_options so;
 	const struct tracker_ops *only = NULL;
 	size_t n = 0;
@@ -139,7 +145,7 @@ int cmd_sim(int argc, char **argv)
 	}
 	so.steps = c.steps;
 	so.per_gfn_histogram = c.histogram;
-	for (size_t i = 0; i < tracker_registry_len && n < 16; i++) {
+	for (size_t i = 0; i < tracker_registry_len && n < TRACKER_MAX; i++) {
 		if (only && tracker_registry[i] != only)
 			continue;
 		if (sim_run(&w, tracker_registry[i], &so, &results[n], err,

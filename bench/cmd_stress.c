@@ -130,7 +130,7 @@ static void usage(const struct opt_spec *specs)
 	printf("\nEvery --benchmark_* flag of Google Benchmark is passed through, e.g.\n"
 	       "  --benchmark_filter=REGEX  --benchmark_list_tests  --benchmark_min_time=S\n"
 	       "  --benchmark_repetitions=N --benchmark_out=FILE --benchmark_out_format=json\n"
-	       "Exit: 0 ok, 1 a tracker other than gfn missed an invalidation, 2 bad input.\n");
+	       "Exit: 0 ok, 1 a tracker not marked expected_unsafe missed an invalidation, 2 bad input.\n");
 }
 
 int cmd_stress(int argc, char **argv)

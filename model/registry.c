@@ -12,6 +12,9 @@ const struct tracker_ops *const tracker_registry[] = {
 #undef TRACKER
 };
 
+_Static_assert(ARRAY_SIZE(tracker_registry) <= TRACKER_MAX,
+	       "more trackers than TRACKER_MAX (model/registry.h): raise it");
+
 const size_t tracker_registry_len = ARRAY_SIZE(tracker_registry);
 
 static const char *const names[] = {

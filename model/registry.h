@@ -6,6 +6,9 @@
 
 #include "model/tracker.h"
 
+/* The most trackers the tools size their tables for (checked at build). */
+#define TRACKER_MAX 24
+
 extern const struct tracker_ops *const tracker_registry[];
 extern const size_t tracker_registry_len;
 

@@ -24,11 +24,15 @@
 
 struct json_writer;
 
-/* Scenarios and trackers the model knows, NULL-terminated, in the
- * explorer's spelling. spin_check() also accepts the tracker "seqonly", a
- * deliberately broken one that exists to show the assertions can fire. */
+/* Scenarios the model knows, NULL-terminated, in the explorer's spelling. */
 extern const char *const spin_scenarios[];
-extern const char *const spin_trackers[];
+
+/* A tracker has a Promela model when spin/model/trackers/NAME.pml exists
+ * (the only registration on the spin side). "seqonly" is one too: a
+ * deliberately broken tracker that shows the assertions can fire. */
+bool spin_tracker_has_model(const char *tracker);
+/* "spin/model/trackers/NAME.pml": where to add one, for messages. */
+void spin_tracker_model_file(const char *tracker, char *buf, size_t len);
 
 struct spin_opts {
 	bool early_check; /* Linux 6.8+ lock-free pre-checks (default: on) */

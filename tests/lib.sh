@@ -29,6 +29,24 @@ expect_bad() { # needle, args...
 	fi
 }
 
+# The registry, as tests must see it (never a list typed by hand, so that
+# adding a tracker needs no test edit): names in model/trackers.def order,
+# and those `bench sim --help` marks as kept to show a bug.
+lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+registered_trackers() {
+	sed -n 's/^TRACKER(\([a-z0-9_]*\))$/\1/p' "$lib_dir/../model/trackers.def"
+}
+registered_list() { # "hva, gfn, union, exact": the accepted-values form
+	registered_trackers | paste -sd, | sed 's/,/, /g'
+}
+expected_unsafe_trackers() {
+	"$bench" sim --help | sed -n 's/^  \([a-z0-9_]*\) .*\[expected unsafe.*/\1/p'
+}
+safe_trackers() {
+	local unsafe; unsafe=$(expected_unsafe_trackers)
+	registered_trackers | grep -vxF "$unsafe"
+}
+
 summary() { # name; the script's last command, so its status is the exit code
 	echo "$1: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]

@@ -8,7 +8,7 @@ bench=$1
 . "$(dirname "$0")/../../tests/lib.sh"
 
 expect_bad "--scenario: unknown value 'bogus'; accepted: multislot, alias, concurrent, private, smm, nested, all" explore --scenario=bogus
-expect_bad "--tracker: unknown value 'nope'; accepted: hva, gfn, union, exact, all" explore --tracker=nope
+expect_bad "--tracker: unknown value 'nope'; accepted: $(registered_list), all" explore --tracker=nope
 expect_bad "--early-check: unknown value 'maybe'; accepted: both, on, off" explore --early-check=maybe
 expect_bad "unknown option '--frobnicate'" explore --frobnicate
 expect_bad "--max-states: 'x' is not a number" explore --max-states=x
@@ -25,7 +25,7 @@ grep -q '"complete": true' <<<"$out" && ok || ko "multislot/gfn: not complete"
 grep -q '"oracle": ".*FALSE NEGATIVE' <<<"$out" && ok || ko "multislot/gfn: counterexample lacks the stale install"
 
 # The safe trackers: zero violations and an empty counterexample.
-for t in hva union exact; do
+for t in $(safe_trackers); do
 	out=$("$bench" explore --scenario=multislot --tracker=$t --json)
 	grep -q '^      "violations": 0,' <<<"$out" && grep -q '"counterexample": \[\]' <<<"$out" &&
 		ok || ko "multislot/$t: expected no violation"

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DERIVE_MAX_NAMES 16
+#define DERIVE_MAX_NAMES 32 /* trackers (TRACKER_MAX) or patterns */
 #define DERIVE_NAME_LEN 32
 
 struct name_list {

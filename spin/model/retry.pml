@@ -6,8 +6,8 @@
  *
  * Selected at preprocessing time by the file that includes this one (see
  * spin/spin_check.c, which generates it):
- *   TRACKER_HVA | TRACKER_GFN | TRACKER_UNION   the tracker (trackers.pml);
- *   TRACKER_SEQONLY, a deliberately broken one, tests the model itself
+ *   TRACKER_PML   the path of the tracker's file, trackers/NAME.pml
+ *                 (trackers/seqonly.pml, a broken one, tests the model)
  *   SCEN_MULTISLOT | SCEN_ALIAS | SCEN_CONCURRENT | SCEN_PRIVATE
  *   EARLY_CHECK   the Linux 6.8+ lock-free pre-checks (on by default)
  *   AUDIT_ONLY    drop the check-time assertion, keep the end audit: shows

@@ -1,9 +1,11 @@
-/* The three kernel trackers (SPEC section 2), one selected with
- * -DTRACKER_HVA, -DTRACKER_GFN or -DTRACKER_UNION (or the test mutant
- * TRACKER_SEQONLY at the end). Each is a transcription of
- * its C file (impl_hva/, impl_gfn/, impl_union/, model/tracker_common.c) so
- * that a reviewer can put the two side by side: begin, range_add, end run
- * inside an invalidator's write-locked step, retry inside a vCPU step.
+/* What the trackers share; each tracker is trackers/NAME.pml, a
+ * transcription of impl_NAME/ (and model/tracker_common.c) that a reviewer
+ * can put side by side with the C: it defines tr_begin(kind, lo, hi),
+ * tr_range_add(a, b) and tr_retry(is_private, gfn, hva, snap, r), run inside
+ * an invalidator's write-locked step and a vCPU step. spin_check.c selects
+ * one by defining TRACKER_PML as its path; that file existing is all it
+ * takes to register a tracker with spin (spin/README.md). seqonly.pml is
+ * not a tracker but a mutant that tests the model itself.
  *
  * Keys are bytes. INVALID (KVM's INVALID_GPA) is 255 for the gfn trackers;
  * the hva tracker's "whole space" is [0, 255), which covers every key the
@@ -37,37 +39,10 @@ inline tr_end()
 	inprog--
 }
 
-#if defined(TRACKER_HVA)
-
-/* The notifier's hva range, recorded in begin; no-hva work covers it all. */
-inline tr_begin(kind, lo, hi)
-{
-	inprog++;
-	if
-	:: kind == NOTIFIER -> set_or_union(inprog == 1, lo, hi)
-	:: else -> set_or_union(inprog == 1, 0, WHOLE_END)
-	fi
-}
-
-inline tr_range_add(a, b)
-{
-	skip /* everything was recorded in begin */
-}
-
-/* Private memory has no hva: only "something is in progress" is known. */
-inline tr_retry(is_private, gfn, hva, snap, r)
-{
-	if
-	:: is_private && inprog != 0 -> r = RANGE
-	:: !is_private && inprog != 0 && hva >= rstart && hva < rend -> r = RANGE
-	:: else -> r = (seq != snap -> SEQUENCE : NONE)
-	fi
-}
-
-#elif defined(TRACKER_GFN) || defined(TRACKER_UNION)
+/* The gfn-keyed trackers (gfn, union) share begin and the check. */
 
 /* gfn_keyed_begin(): the outermost invalidation starts with no range. */
-inline tr_begin(kind, lo, hi)
+inline gfn_keyed_begin(kind, lo, hi)
 {
 	inprog++;
 	if
@@ -76,24 +51,9 @@ inline tr_begin(kind, lo, hi)
 	fi
 }
 
-#if defined(TRACKER_GFN)
-/* The v12 patch as posted: while in_progress == 1 every range_add
- * OVERWRITES the range, so only the last overlapping slot survives. */
-inline tr_range_add(a, b)
-{
-	set_or_union(inprog == 1, a, b)
-}
-#else
-/* The reviewer's fix: start afresh only when INVALID, else grow. */
-inline tr_range_add(a, b)
-{
-	set_or_union(rstart == INVALID, a, b)
-}
-#endif
-
 /* gfn_keyed_retry(): an INVALID range while in progress is a KVM bug and
  * retries; else the gfn against the range, then the sequence number. */
-inline tr_retry(is_private, gfn, hva, snap, r)
+inline gfn_keyed_retry(is_private, gfn, hva, snap, r)
 {
 	if
 	:: inprog != 0 && (rstart == INVALID || rend == INVALID) -> r = RANGE
@@ -103,26 +63,7 @@ inline tr_retry(is_private, gfn, hva, snap, r)
 	fi
 }
 
-#elif defined(TRACKER_SEQONLY)
-
-/* Not a KVM tracker: a mutant that ignores in_progress and the range, so
- * every scenario must report a violation. It keeps the model honest: an
- * assertion that cannot fire proves nothing. */
-inline tr_begin(kind, lo, hi)
-{
-	inprog++
-}
-
-inline tr_range_add(a, b)
-{
-	skip
-}
-
-inline tr_retry(is_private, gfn, hva, snap, r)
-{
-	r = (seq != snap -> SEQUENCE : NONE)
-}
-
-#else
-#error "define one of TRACKER_HVA, TRACKER_GFN, TRACKER_UNION, TRACKER_SEQONLY"
+#ifndef TRACKER_PML
+#error "define TRACKER_PML, the path of trackers/NAME.pml (spin_check.c does)"
 #endif
+#include TRACKER_PML

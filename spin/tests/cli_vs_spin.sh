@@ -19,6 +19,7 @@ if [ $? -eq 2 ] && grep -q "vs-spin" "$tmp/err"; then
 fi
 
 out=$("$bench" explore --vs-spin --scenario=multislot --early-check=on --json 2>"$tmp/err"); rc=$?
+json=$out
 if [ "$rc" -eq 0 ]; then ok; else ko "multislot: rc $rc, stderr $(cat "$tmp/err")"; fi
 # Rows hva, gfn, union: only gfn violates, in both checkers.
 n=$(count '"violation": true' "$out")
@@ -29,6 +30,24 @@ n=$(count '"trail": "same"' "$out")
 [ "$n" -eq 1 ] && ok || ko "expected gfn's two counterexamples to be the same schedule, got $n rows"
 grep -q 'range=\[2,3), truly stale' <<<"$out" && ok ||
 	ko "spin's counterexample lacks the locked check against range [2,3)"
+
+# Every registered tracker has a row (in $json, the multislot run above);
+# one without a Promela model is explored only, and the table names the
+# file that would add it (cheap: no spin run for such a tracker).
+spin_dir=$(dirname "$0")/../model/trackers
+for t in $(registered_trackers); do
+	rows=$(grep -c "\"tracker\": \"$t\"" <<<"$json")
+	if [ -f "$spin_dir/$t.pml" ]; then
+		[ "$rows" -eq 1 ] && ok || ko "$t: $rows rows in the multislot JSON"
+	else
+		grep -q "\"spin_model_missing\": \"spin/model/trackers/$t.pml\"" <<<"$json" &&
+			ok || ko "$t: JSON does not name its missing model"
+		out=$("$bench" explore --vs-spin --scenario=multislot --tracker="$t" --early-check=on); rc=$?
+		[ "$rc" -eq 0 ] && grep -Eq "^multislot +$t +on .*no spin model" <<<"$out" &&
+			grep -q "no spin model: $t (to compare it, add spin/model/trackers/$t.pml" <<<"$out" &&
+			ok || ko "$t: rc $rc, not shown as 'no spin model' with its file"
+	fi
+done
 
 out=$("$bench" explore --vs-spin --scenario=smm 2>"$tmp/err"); rc=$?
 err=$(cat "$tmp/err")
