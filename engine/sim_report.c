@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 
+#include "model/registry.h"
 #include "util/json_writer.h"
 
 static void add_to_hist(void *ctx, uint64_t key, uint32_t v)
@@ -41,17 +42,19 @@ void sim_print_table(FILE *out, const struct pattern_world *w,
 		"%u vCPUs, %u invalidators, %u slots\n",
 		pattern_names[w->params.pattern], w->params.seed, steps,
 		w->n_vcpus, w->n_invalidators, w->layout.n_slots);
-	fprintf(out, "%-7s %10s %10s %9s %9s %9s %9s %9s %9s %9s %6s %6s %5s %8s\n",
-		"tracker", "attempts", "faults", "retries", "r_range", "r_seq",
+	int tw = tracker_name_width("tracker");
+
+	fprintf(out, "%-*s %10s %10s %9s %9s %9s %9s %9s %9s %9s %6s %6s %5s %8s\n",
+		tw, "tracker", "attempts", "faults", "retries", "r_range", "r_seq",
 		"r_early", "tp", "fp_range", "fp_seq", "fn", "stale", "warn",
 		"invals");
 	for (size_t i = 0; i < n; i++) {
 		const struct actor_stats *s = &r[i].stats;
 
-		fprintf(out, "%-7s %10" PRIu64 " %10" PRIu64 " %9" PRIu64 " %9" PRIu64
+		fprintf(out, "%-*s %10" PRIu64 " %10" PRIu64 " %9" PRIu64 " %9" PRIu64
 			" %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64
 			" %6" PRIu64 " %6" PRIu64 " %5" PRIu64 " %8" PRIu64 "\n",
-			r[i].tracker->name, s->attempts, s->faults, s->retries,
+			tw, r[i].tracker->name, s->attempts, s->faults, s->retries,
 			s->retries_range, s->retries_seq, s->retries_early, s->tp,
 			s->fp_range, s->fp_seq, s->fn, r[i].stale_sptes,
 			r[i].warnings_total, s->invalidations);

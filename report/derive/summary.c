@@ -28,6 +28,17 @@ static double ctr(const json_t *root, const char *tr, const char *key)
 		       key, NAN);
 }
 
+/* A column fits its cells (min) and the longest tracker name. */
+static int col_width(const struct name_list *trackers, int min)
+{
+	int w = min;
+
+	for (int t = 0; t < trackers->n; t++)
+		if ((int)strlen(trackers->names[t]) > w)
+			w = (int)strlen(trackers->names[t]);
+	return w;
+}
+
 /* The three safety tables share their shape: a title, one column per
  * tracker, one row per pattern or scenario. */
 static void table_header(FILE *f, const char *title, const char *row_label,
@@ -51,13 +62,41 @@ static int table_cell(FILE *f, const char *text, bool unsafe,
 	return unsafe && !expected_unsafe(tracker);
 }
 
+/* What safety costs, from the same runs as the safety table: spurious
+ * retries (the oracle found nothing stale) caused by the range test and by
+ * the sequence number, per pattern and tracker. */
+static void cost_table(FILE *f, const struct scan_set *s,
+		       const struct derive_info *info)
+{
+	int w = col_width(&info->trackers, 15);
+
+	table_header(f, "Cost (same runs): spurious retries fp_range / fp_seq",
+		     "pattern", &info->trackers, w);
+	for (size_t i = 0; i < s->n; i++) {
+		fprintf(f, "  %-11s", s->items[i].name);
+		for (int t = 0; t < info->trackers.n; t++) {
+			const char *tr = info->trackers.names[t];
+			double r = ctr(s->items[i].root, tr, "fp_range");
+			double q = ctr(s->items[i].root, tr, "fp_seq");
+			char cell[64];
+
+			if (isnan(r) || isnan(q))
+				snprintf(cell, sizeof(cell), "-");
+			else
+				snprintf(cell, sizeof(cell), "%.0f / %.0f", r, q);
+			fprintf(f, " %*s", w, cell);
+		}
+		fputc('\n', f);
+	}
+}
+
 /* fn/stale per pattern and tracker. Returns the unexpected unsafe count. */
 static int safety_table(FILE *f, const char *run_dir,
 			const struct derive_info *info)
 {
 	struct scan_set *s = calloc(1, sizeof(*s));
 	char dir[4200], err[512];
-	int unexpected = 0;
+	int unexpected = 0, w;
 
 	if (!s)
 		return -1;
@@ -71,9 +110,10 @@ static int safety_table(FILE *f, const char *run_dir,
 		free(s);
 		return 0;
 	}
+	w = col_width(&info->trackers, 15);
 	table_header(f, "Safety (bench sim, default parameters): missed "
 		     "invalidations fn / stale SPTEs at the audit", "pattern",
-		     &info->trackers, 15);
+		     &info->trackers, w);
 	for (size_t i = 0; i < s->n; i++) {
 		fprintf(f, "  %-11s", s->items[i].name);
 		for (int t = 0; t < info->trackers.n; t++) {
@@ -83,7 +123,7 @@ static int safety_table(FILE *f, const char *run_dir,
 			char cell[48];
 
 			snprintf(cell, sizeof(cell), "%.0f / %.0f", fn, st);
-			unexpected += table_cell(f, cell, fn > 0 || st > 0, tr, 15);
+			unexpected += table_cell(f, cell, fn > 0 || st > 0, tr, w);
 		}
 		fputc('\n', f);
 	}
@@ -92,6 +132,7 @@ static int safety_table(FILE *f, const char *run_dir,
 		if (tracker_registry[i]->expected_unsafe)
 			fprintf(f, " %s", tracker_registry[i]->name);
 	fprintf(f, ", kept to show a bug)\n");
+	cost_table(f, s, info);
 	scan_free(s);
 	free(s);
 	return unexpected;
@@ -104,7 +145,7 @@ static int explore_table(FILE *f, const char *run_dir,
 {
 	struct scan_set *s = calloc(1, sizeof(*s));
 	char dir[4200], err[512];
-	int unexpected = 0;
+	int unexpected = 0, w;
 
 	if (!s)
 		return 0;
@@ -113,9 +154,10 @@ static int explore_table(FILE *f, const char *run_dir,
 		free(s);
 		return 0;
 	}
+	w = col_width(&info->trackers, 15);
 	table_header(f, "Exhaustive exploration (bench explore): safety "
 		     "violations (transitions that install a stale SPTE)",
-		     "scenario", &info->trackers, 15);
+		     "scenario", &info->trackers, w);
 	for (size_t i = 0; i < s->n; i++) {
 		fprintf(f, "  %-11s", s->items[i].name);
 		for (int t = 0; t < info->trackers.n; t++) {
@@ -129,7 +171,7 @@ static int explore_table(FILE *f, const char *run_dir,
 				 json_is_false(json_object_get(o, "complete")) ?
 				 " (partial)" : "");
 			unexpected += table_cell(f, isnan(v) ? "-" : cell, v > 0,
-						 tr, 15);
+						 tr, w);
 		}
 		fputc('\n', f);
 	}
@@ -147,7 +189,7 @@ static int stress_table(FILE *f, const char *run_dir,
 	double fn[DERIVE_MAX_NAMES][DERIVE_MAX_NAMES] = { { 0 } };
 	json_t *root, *b;
 	size_t i;
-	int unexpected = 0;
+	int unexpected = 0, w;
 
 	snprintf(path, sizeof(path), "%s/%s", run_dir, LAYOUT_STRESS);
 	if (access(path, F_OK) != 0 || !(root = jin_load(path, err, sizeof(err))))
@@ -169,9 +211,10 @@ static int stress_table(FILE *f, const char *run_dir,
 			fn[pi][ti] += jin_num(b, "fn", 0);
 	}
 	json_decref(root);
+	w = col_width(&info->stress_trackers, 9);
 	table_header(f, "Stress (bench stress, real threads): missed "
 		     "invalidations (fn), all thread counts and repetitions",
-		     "pattern", &info->stress_trackers, 9);
+		     "pattern", &info->stress_trackers, w);
 	for (int pi = 0; pi < info->stress_patterns.n; pi++) {
 		fprintf(f, "  %-11s", info->stress_patterns.names[pi]);
 		for (int ti = 0; ti < info->stress_trackers.n; ti++) {
@@ -179,7 +222,7 @@ static int stress_table(FILE *f, const char *run_dir,
 
 			snprintf(cell, sizeof(cell), "%.0f", fn[pi][ti]);
 			unexpected += table_cell(f, cell, fn[pi][ti] > 0,
-						 info->stress_trackers.names[ti], 9);
+						 info->stress_trackers.names[ti], w);
 		}
 		fputc('\n', f);
 	}

@@ -10,7 +10,7 @@ set ylabel 'missed invalidations per run (count)'
 set xtics 1
 set yrange [0:*]
 set offsets 0.2, 0.2, 0, 0
-set key top left box opaque
+eval key_inside
 plot for [i=2:ntrackers+1] f using 1:i with linespoints lw 2 \
        lc rgb tr_color(i-1) pt tr_point(i-1) ps 1.3 dt tr_dash(i-1) \
        title columnhead(i).' (fn)', \

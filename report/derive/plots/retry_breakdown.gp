@@ -13,7 +13,8 @@ set style data histograms
 set style histogram rowstacked
 set style fill solid 0.85 border rgb '#333333'
 set boxwidth 0.7
-set xtics scale 0 font ',10'
+# Slanted tracker names: they fit any number of bars and any name length.
+set xtics scale 0 font ',9' rotate by 30 right noenhanced
 set yrange [0:*]
 set format y '%g'
 unset key
