@@ -5,9 +5,12 @@
  *                    common case of every fault; keys cycle over 256 gfns.
  *   check/nop        the same indirect call into a tracker that never
  *                    retries: the floor.
- *   check_inflight/<tracker>  the same with one invalidation in flight over
- *                    a quarter of the keys, in scattered order: the range
- *                    test runs and its branch is unpredictable.
+ *   check_inflight/<tracker>/invals:<n>  the same with n = 1, 2 or 4
+ *                    nested invalidations in flight, each with its own
+ *                    range, together over a quarter of the keys, in
+ *                    scattered order: the range test runs, its branch is
+ *                    unpredictable, and a tracker that keeps several
+ *                    ranges pays for walking them.
  *   path/<tracker>   one whole fault attempt through actor_step() (read
  *                    seq, pre-checks, resolve with no busy work, locked
  *                    check, install), real rwlock, oracle on, nothing
@@ -90,11 +93,32 @@ static struct micro M;
 /* The user data of check/ and path/: registered trackers, then nop. */
 struct micro_arg {
 	const struct tracker_ops *ops;
-	bool inflight; /* check_inflight/ */
+	unsigned inflight; /* check_inflight/: invalidations in flight */
 };
 
+static const unsigned inflight_counts[] = { 1, 2, 4 };
+#define N_INFLIGHT (sizeof(inflight_counts) / sizeof(inflight_counts[0]))
+
 static struct micro_arg args[MICRO_MAX_TRACKERS + 1];
-static struct micro_arg inflight_args[MICRO_MAX_TRACKERS + 1];
+static struct micro_arg inflight_args[N_INFLIGHT][MICRO_MAX_TRACKERS + 1];
+
+/* n nested invalidations, k-th over gfn (and hva) [start_k, start_k +
+ * 1024/n), spread over [1024, 4096): a quarter of the key space in all.
+ * n = 1 is [1024, 2048), the range check_inflight always used. */
+static void begin_inflight(const struct tracker_ops *ops,
+			   struct tracker_state *t, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t start = CHECK_RANGE_START +
+				 k * ((CHECK_KEY_SPACE - CHECK_RANGE_START) / n);
+		uint64_t end = start + (CHECK_RANGE_END - CHECK_RANGE_START) / n;
+		struct inval_ctx inv = { .handle = k + 1, .has_hva = true,
+					 .hva_start = start, .hva_end = end };
+
+		ops->begin(t, &inv);
+		ops->range_add(t, &inv, start, end);
+	}
+}
 
 /* ---- check/ ---------------------------------------------------------- */
 
@@ -105,9 +129,6 @@ static void bm_check(gb_state *st, void *user)
 	struct placement_saved *saved = suite_bind_main(M.placement);
 	struct tracker_state *t = calloc(1, sizeof(*t));
 	struct fault_key *keys = calloc(CHECK_KEYS, sizeof(*keys));
-	struct inval_ctx inv = { .handle = 1, .has_hva = true,
-				 .hva_start = CHECK_RANGE_START,
-				 .hva_end = CHECK_RANGE_END };
 	pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 	uint64_t acc = 0, snap;
 
@@ -118,10 +139,7 @@ static void bm_check(gb_state *st, void *user)
 		goto out;
 	}
 	tracker_state_init(t);
-	if (arg->inflight) {
-		ops->begin(t, &inv);
-		ops->range_add(t, &inv, CHECK_RANGE_START, CHECK_RANGE_END);
-	}
+	begin_inflight(ops, t, arg->inflight);
 	for (unsigned i = 0; i < CHECK_KEYS; i++) {
 		/* Knuth's multiplicative hash: scattered, but the same keys
 		 * for every tracker. */
@@ -239,18 +257,22 @@ int microbench_register(struct placement *p, char *err, size_t errlen)
 	for (size_t t = 0; t <= tracker_registry_len; t++) {
 		args[t].ops = t < tracker_registry_len ? tracker_registry[t]
 						       : &nop_tracker_ops;
-		inflight_args[t] = args[t];
-		inflight_args[t].inflight = true;
+		for (size_t k = 0; k < N_INFLIGHT; k++) {
+			inflight_args[k][t] = args[t];
+			inflight_args[k][t].inflight = inflight_counts[k];
+		}
 	}
 	/* Google Benchmark copies the names. */
 	for (size_t t = 0; t <= tracker_registry_len; t++) {
 		snprintf(name, sizeof(name), "check/%s", args[t].ops->name);
 		gb_register(name, bm_check, &args[t]);
 	}
-	for (size_t t = 0; t <= tracker_registry_len; t++) {
-		snprintf(name, sizeof(name), "check_inflight/%s", args[t].ops->name);
-		gb_register(name, bm_check, &inflight_args[t]);
-	}
+	for (size_t t = 0; t <= tracker_registry_len; t++)
+		for (size_t k = 0; k < N_INFLIGHT; k++) {
+			snprintf(name, sizeof(name), "check_inflight/%s/invals:%u",
+				 args[t].ops->name, inflight_counts[k]);
+			gb_register(name, bm_check, &inflight_args[k][t]);
+		}
 	for (size_t t = 0; t <= tracker_registry_len; t++) {
 		snprintf(name, sizeof(name), "path/%s", args[t].ops->name);
 		gb_register(name, bm_path, &args[t]);

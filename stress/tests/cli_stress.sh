@@ -30,9 +30,16 @@ check "--help lists --placement" grep -q -- "--placement" <<<"$out"
 list=$("$bench" stress --quick --benchmark_list_tests 2>/dev/null)
 for n in stress/single/hva/threads:1 stress/multislot/gfn/threads:1 \
 	 stress/alias/union/threads:1 stress/mixed/exact/threads:1 \
-	 check/hva check/nop check_inflight/union path/union path/nop path/rwlock \
+	 check/nop check_inflight/nop/invals:4 path/nop path/rwlock \
 	 shim/batch shim/single; do
 	check "benchmark $n listed" grep -qx "$n" <<<"$list"
+done
+# ... and every registered tracker has its microbenchmarks.
+for t in $(registered_trackers); do
+	for n in check/$t check_inflight/$t/invals:1 check_inflight/$t/invals:2 \
+		 check_inflight/$t/invals:4 path/$t stress/alias/$t/threads:1; do
+		check "benchmark $n listed" grep -qx "$n" <<<"$list"
+	done
 done
 
 # A tiny real run: JSON with the counters and the context keys.
