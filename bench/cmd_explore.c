@@ -42,6 +42,10 @@ static void usage(const struct opt_spec *specs)
 	       "\"runs\": [...], \"timing\"}}}; with --scenario=all, an array "
 	       "of\nthose objects, one per scenario. Only \"timing\" objects vary "
 	       "between runs.\n"
+	       "--spurious-trace: after the table, each run's shortest schedule "
+	       "that ends in a check\nretrying on the range with nothing "
+	       "stale, with the tracker's whole state per\nstep (JSON: "
+	       "\"spurious_example\" in each run).\n"
 	       "--vs-spin runs spin on the same scenarios and prints both "
 	       "checkers' verdicts side by\nside (see bench explore --vs-spin "
 	       "--help); it exits 1 when they disagree.\n"
@@ -108,6 +112,8 @@ static void print_text(const struct plan *p, struct scenario_results *res)
 
 			if (best)
 				report_trace(stdout, &res[s].w, best);
+			for (int m = 0; p->opt.spurious_trace && m < p->n_modes; m++)
+				report_spurious_trace(stdout, &res[s].runs[t][m]);
 		}
 	}
 }
@@ -200,7 +206,7 @@ int cmd_explore(int argc, char **argv)
 	const char *sc_choices[MAX_CHOICES], *tr_choices[MAX_CHOICES];
 	int n_sc, n_tr, sc_idx, tr_idx, early = EARLY_BOTH;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
-	bool json = false;
+	bool json = false, spurious = false;
 	struct opts_result o;
 	struct plan p;
 	struct scenario_results *res;
@@ -234,6 +240,8 @@ int cmd_explore(int argc, char **argv)
 		  .help = "stop a search after this many states (exit 1)" },
 		{ .name = "json", .type = OPT_FLAG, .dest = &json,
 		  .help = "JSON instead of the table (format: see above)" },
+		{ .name = "spurious-trace", .type = OPT_FLAG, .dest = &spurious,
+		  .help = "also show each run's shortest schedule to a spurious range retry" },
 		OPT_END
 	};
 
@@ -257,6 +265,7 @@ int cmd_explore(int argc, char **argv)
 	if (early != EARLY_ON)
 		p.modes[p.n_modes++] = false;
 	p.opt.max_states = (uint32_t)max_states;
+	p.opt.spurious_trace = spurious;
 
 	res = calloc((size_t)p.n_sc, sizeof(*res));
 	if (!res) {

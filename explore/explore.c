@@ -36,6 +36,9 @@ struct search {
 	uint32_t cex_from;
 	uint32_t cex_actor;     /* UINT32_MAX: cex_from itself is the end */
 	bool have_cex;
+	/* the first spurious range retry in BFS order (spurious_trace) */
+	uint32_t spur_from, spur_actor;
+	bool have_spur;
 	int undeclared_word;    /* >= 0: the tracker wrote that private word
 				 * beyond its priv_words; the search stops */
 };
@@ -80,6 +83,11 @@ static bool expand(struct search *s, uint32_t idx, bool *oom)
 		if (info.checked && info.verdict != RETRY_NONE) {
 			r->retry_transitions++;
 			r->spurious_range_transitions += st.fp_range != 0;
+			if (st.fp_range && !s->have_spur) {
+				s->have_spur = true;
+				s->spur_from = idx;
+				s->spur_actor = i;
+			}
 			r->spurious_seq_transitions += st.fp_seq != 0;
 		}
 		if (info.violation || st.fn) {
@@ -210,6 +218,32 @@ static uint32_t path_to(const struct state_set *set, uint32_t idx,
 	return n;
 }
 
+/* The spurious-retry schedule, replayed like a counterexample into a
+ * scratch result and moved to r->spur. */
+static int replay_spurious(struct search *s, const struct tracker_ops *ops,
+			   const struct explore_options *opt, char *err,
+			   size_t errlen)
+{
+	struct explore_result tmp;
+	uint32_t *path, n = path_to(&s->set, s->spur_from, &path);
+	int rc;
+
+	if (!path) {
+		snprintf(err, errlen, "out of memory for the trace");
+		return -1;
+	}
+	path[n++] = s->spur_actor;
+	memset(&tmp, 0, sizeof(tmp));
+	rc = replay_schedule(s->w, ops, opt->early_check, path, n, &tmp, err,
+			     errlen);
+	free(path);
+	if (rc < 0)
+		return -1;
+	s->r->spur = tmp.cex;
+	s->r->spur_len = tmp.cex_len;
+	return 0;
+}
+
 int explore_run(const struct scenario_world *w, const struct tracker_ops *ops,
 		const struct explore_options *opt, struct explore_result *r,
 		char *err, size_t errlen)
@@ -269,6 +303,11 @@ int explore_run(const struct scenario_world *w, const struct tracker_ops *ops,
 		if (rc < 0)
 			goto out;
 	}
+	if (opt->spurious_trace && s.have_spur &&
+	    replay_spurious(&s, ops, opt, err, errlen) < 0) {
+		rc = -1;
+		goto out;
+	}
 	rc = 0;
 out:
 	search_free(&s);
@@ -282,6 +321,9 @@ void explore_result_free(struct explore_result *r)
 	free(r->cex);
 	r->cex = NULL;
 	r->cex_len = 0;
+	free(r->spur);
+	r->spur = NULL;
+	r->spur_len = 0;
 }
 
 int explore_verdict(const char *scenario, const char *tracker, bool early_check,

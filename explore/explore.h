@@ -53,6 +53,8 @@ struct explore_step {
 
 struct explore_options {
 	bool early_check;    /* step_env.early_check: Linux 6.8+ pre-checks */
+	bool spurious_trace; /* also replay the shortest schedule that ends in
+			      * a spurious range retry (spur, spur_len) */
 	uint32_t max_states; /* 0: EXPLORE_DEFAULT_MAX_STATES */
 };
 
@@ -78,6 +80,11 @@ struct explore_result {
 	struct explore_step *cex;
 	uint64_t cex_audit_stale;  /* > 0: the schedule ends in a state the audit
 				    * flags (no violating step before it) */
+	/* With spurious_trace: the shortest schedule whose last step is a
+	 * check that retried on the range with nothing stale: what a
+	 * tracker designer reads to see where the range is too wide. */
+	uint32_t spur_len;
+	struct explore_step *spur;
 };
 
 /* Explores world w for one tracker. Returns 0 (the result may still be

@@ -55,31 +55,53 @@ const struct explore_result *report_shortest(const struct explore_result *runs,
 	return best;
 }
 
-void report_trace(FILE *out, const struct scenario_world *w,
-		  const struct explore_result *r)
+/* One schedule as a table: step, actor, what it did, the tracker's whole
+ * state after it (describe()), the oracle's word. */
+static void print_steps(FILE *out, const struct explore_step *steps,
+			uint32_t n)
 {
 	int width = (int)strlen("tracker state");
 
-	for (uint32_t k = 0; k < r->cex_len; k++)
-		if ((int)strlen(r->cex[k].state) > width)
-			width = (int)strlen(r->cex[k].state);
-	fprintf(out, "\n  %s (pre-checks %s): shortest violating schedule, %u "
-		"steps\n", r->tracker->name, r->early_check ? "on" : "off",
-		r->cex_len);
+	for (uint32_t k = 0; k < n; k++)
+		if ((int)strlen(steps[k].state) > width)
+			width = (int)strlen(steps[k].state);
 	fprintf(out, "  %3s  %-7s %-34s %4s %4s  %-*s %s\n", "#", "actor",
 		"step", "inpr", "seq", width, "tracker state", "oracle");
-	for (uint32_t k = 0; k < r->cex_len; k++) {
-		const struct explore_step *s = &r->cex[k];
+	for (uint32_t k = 0; k < n; k++) {
+		const struct explore_step *s = &steps[k];
 
 		fprintf(out, "  %3u  %-7s %-34s %4" PRId64 " %4" PRIu64
 			"  %-*s %s\n", k + 1, s->actor_name,
 			s->what[0] ? s->what : s->step, s->in_progress, s->seq,
 			width, s->state, s->oracle);
 	}
+}
+
+void report_trace(FILE *out, const struct scenario_world *w,
+		  const struct explore_result *r)
+{
+	fprintf(out, "\n  %s (pre-checks %s): shortest violating schedule, %u "
+		"steps\n", r->tracker->name, r->early_check ? "on" : "off",
+		r->cex_len);
+	print_steps(out, r->cex, r->cex_len);
 	if (r->cex_audit_stale)
 		fprintf(out, "  end: every actor finished; the end audit finds %"
 			PRIu64 " stale SPTE(s)\n", r->cex_audit_stale);
 	(void)w;
+}
+
+void report_spurious_trace(FILE *out, const struct explore_result *r)
+{
+	if (!r->spur_len) {
+		fprintf(out, "\n  %s (pre-checks %s): no spurious range retry "
+			"anywhere\n", r->tracker->name,
+			r->early_check ? "on" : "off");
+		return;
+	}
+	fprintf(out, "\n  %s (pre-checks %s): shortest schedule to a spurious "
+		"range retry, %u steps\n", r->tracker->name,
+		r->early_check ? "on" : "off", r->spur_len);
+	print_steps(out, r->spur, r->spur_len);
 }
 
 static const char *verdict_name(enum retry_verdict v)
@@ -180,6 +202,12 @@ void report_json_tracker(struct json_writer *j,
 		json_bool(j, "early_check", runs[i].early_check);
 		json_counts(j, &runs[i]);
 		json_u64(j, "shortest", runs[i].cex_len);
+		if (runs[i].spur) {
+			json_begin_array(j, "spurious_example");
+			for (uint32_t k = 0; k < runs[i].spur_len; k++)
+				json_step(j, &runs[i].spur[k], k);
+			json_end_array(j);
+		}
 		json_timing(j, runs[i].states, runs[i].seconds);
 		json_end_object(j);
 	}

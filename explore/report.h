@@ -19,6 +19,9 @@ const struct explore_result *report_shortest(const struct explore_result *runs,
 					     int n_runs);
 void report_trace(FILE *out, const struct scenario_world *w,
 		  const struct explore_result *r);
+/* The run's shortest schedule to a spurious range retry (or a line saying
+ * there is none): explore_options.spurious_trace. */
+void report_spurious_trace(FILE *out, const struct explore_result *r);
 
 /* "trackers": {NAME: ...} member for one tracker. */
 void report_json_tracker(struct json_writer *j,
