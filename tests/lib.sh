@@ -34,7 +34,10 @@ expect_bad() { # needle, args...
 # and those `bench sim --help` marks as kept to show a bug.
 lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 registered_trackers() {
-	sed -n 's/^TRACKER(\([a-z0-9_]*\))$/\1/p' "$lib_dir/../model/trackers.def"
+	registered_trackers_in "$lib_dir/.."
+}
+registered_trackers_in() { # SRC: the registry of another tree
+	sed -n 's/^TRACKER(\([a-z0-9_]*\))$/\1/p' "$1/model/trackers.def"
 }
 registered_list() { # "hva, gfn, union, exact": the accepted-values form
 	registered_trackers | paste -sd, | sed 's/,/, /g'
