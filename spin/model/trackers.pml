@@ -31,13 +31,6 @@ inline set_or_union(reset, a, b)
 	fi
 }
 
-/* tracker_end_common(): seq first, then in_progress (the write barrier is
- * implicit: the whole step is atomic). Same for every tracker. */
-inline tr_end()
-{
-	seq++;
-	inprog--
-}
 
 /* The gfn-keyed trackers (gfn, union) share begin and the check. */
 
@@ -67,3 +60,14 @@ inline gfn_keyed_retry(is_private, gfn, hva, snap, r)
 #error "define TRACKER_PML, the path of trackers/NAME.pml (spin_check.c does)"
 #endif
 #include TRACKER_PML
+
+/* tracker_end_common(): seq first, then in_progress (the write barrier is
+ * implicit: the whole step is atomic). A tracker whose end does more
+ * defines its own tr_end() and TR_OWN_END. */
+#ifndef TR_OWN_END
+inline tr_end()
+{
+	seq++;
+	inprog--
+}
+#endif
