@@ -72,7 +72,7 @@ done
 # A quick run: the summary's tables, the CSVs and the plots carry it.
 "$bench" run --quick --results-dir="$tmp/results" >"$tmp/run.log" 2>&1; rc=$?
 run=$tmp/results/latest
-[ "$rc" -eq 0 ] && ok || { ko "bench run --quick: rc $rc"; tail -20 "$tmp/run.log"; }
+[ "$rc" -eq 0 ] && ok || { ko "bench run --quick: rc $rc"; grep -E 'failed|killed' "$tmp/run.log"; }
 n=$(grep -c 'tworange' "$run/summary.txt" 2>/dev/null)
 [ "${n:-0}" -ge 4 ] && ok || ko "summary.txt names tworange $n times (safety, explore, stress, cost)"
 grep -q 'tworange' "$run/csv/fp_vs_distance.csv" && ok || ko "fp_vs_distance.csv lacks tworange"
