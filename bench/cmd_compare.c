@@ -17,11 +17,15 @@ static void usage(const struct opt_spec *specs)
 	       "       bench compare --update-baseline [RUN] [--baseline=DIR]\n"
 	       "Compares two results folders (or two JSON files of one kind).\n"
 	       "Deterministic counts (bench sim, bench explore) must be equal;\n"
-	       "stress benchmarks must keep fn and stale_sptes at 0 where BASE\n"
-	       "had 0, and their timings must not get worse by more than the\n"
-	       "threshold with a two-sided Mann-Whitney U test p < alpha over\n"
-	       "repetitions (threshold alone when there are too few repetitions\n"
-	       "for the test to reach alpha).\n"
+	       "instructions per op (icount.json) must not grow by more than\n"
+	       "--icount-threshold; stress benchmarks must keep fn and\n"
+	       "stale_sptes at 0 where BASE had 0; same-run time ratios\n"
+	       "(check/X / check/nop, check_inflight/X / check_inflight/nop,\n"
+	       "path/X / path/rwlock, sim/X / sim/nop) must not get worse by\n"
+	       "more than --ratio-threshold. Absolute timings are reported;\n"
+	       "with --threshold they are gated too (two-sided Mann-Whitney U\n"
+	       "test p < alpha over repetitions, threshold alone when there are\n"
+	       "too few repetitions for the test to reach alpha).\n"
 	       "Exit status: 0 no regression, 1 regression (each named: file,\n"
 	       "benchmark or tracker, counter, old -> new), 2 bad input.\n"
 	       "--update-baseline copies RUN (default %s)\n"
@@ -44,7 +48,15 @@ int cmd_compare(int argc, char **argv)
 	const struct opt_spec specs[] = {
 		{ .name = "threshold", .type = OPT_DOUBLE, .dest = &co.threshold_pct,
 		  .dmin = 0, .dmax = 100000,
-		  .help = "a timing must be this many percent worse to regress" },
+		  .help = "also gate absolute timings: this many percent worse "
+			  "regresses (the default -1: reported, not gated)" },
+		{ .name = "icount-threshold", .type = OPT_DOUBLE,
+		  .dest = &co.icount_pct, .dmin = 0, .dmax = 100000,
+		  .help = "instructions per op: this many percent more regresses" },
+		{ .name = "ratio-threshold", .type = OPT_DOUBLE,
+		  .dest = &co.ratio_pct, .dmin = 0, .dmax = 100000,
+		  .help = "same-run time ratios (check/X / check/nop, ...): this "
+			  "many percent worse regresses" },
 		{ .name = "alpha", .type = OPT_DOUBLE, .dest = &co.alpha,
 		  .dmin = 1e-9, .dmax = 1, .help = "significance level of the U test" },
 		{ .name = "max-lines", .type = OPT_U64, .dest = &max_lines,

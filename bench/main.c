@@ -20,7 +20,10 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: bench [COMMAND] [--help] [OPTIONS]\n"
 		     "Benchmarks and checks KVM mmu-invalidation retry trackers.\n"
-		     "Without a command: the default suite (see `bench run --help`).\n\n"
+		     "Without a command: the default suite (see `bench run --help`).\n"
+		     "With a --benchmark_* flag first (--benchmark_filter=REGEX,\n"
+		     "--benchmark_list_tests, ...): the matching Google Benchmark\n"
+		     "benchmarks, as on any Google Benchmark binary (`bench stress`).\n\n"
 		     "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -36,8 +39,13 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	/* `bench --benchmark_filter=...` is the default run with options. */
-	if (name[0] == '-')
+	/* `bench --benchmark_filter=...` (any --benchmark_* flag first)
+	 * behaves as any Google Benchmark binary: it runs the matching
+	 * benchmarks, which are `bench stress`'s. Other options without a
+	 * command are the default run's. */
+	if (strncmp(name, "--benchmark_", 12) == 0)
+		name = "stress";
+	else if (name[0] == '-')
 		name = "run";
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, name) == 0) {

@@ -6,16 +6,16 @@
  *   check/nop        the same indirect call into a tracker that never
  *                    retries: the floor.
  *   check_inflight/<tracker>/invals:<n>  the same with n = 1, 2 or 4
- *                    nested invalidations in flight, each with its own
- *                    range, together over a quarter of the keys, in
- *                    scattered order: the range test runs, its branch is
- *                    unpredictable, and a tracker that keeps several
- *                    ranges pays for walking them.
+ *                    nested invalidations in flight over a quarter of the
+ *                    keys, in scattered order: the range test runs and its
+ *                    branch is unpredictable.
  *   path/<tracker>   one whole fault attempt through actor_step() (read
  *                    seq, pre-checks, resolve with no busy work, locked
  *                    check, install), real rwlock, oracle on, nothing
  *                    invalidating; path/nop with the never-retrying tracker.
  *   path/rwlock      bare read lock + unlock: the floor of any fault.
+ *   sim/<tracker>    the deterministic engine, SIM_STEPS steps of `mixed`
+ *                    per iteration; sim/nop with the never-retrying tracker.
  *   shim/batch       an empty iteration in batches of 1000: what the
  *                    shim's loop adds per iteration.
  *   shim/single      the same with one call across the shim per iteration.
@@ -29,54 +29,12 @@
 #include "model/actor.h"
 #include "model/registry.h"
 #include "stress/gbench_shim.h"
+#include "stress/micro_fixture.h"
 #include "stress/suite.h"
 
-#define CHECK_KEYS 256
-#define CHECK_RANGE_START 1024
-#define CHECK_RANGE_END 2048
-#define CHECK_KEY_SPACE 4096
-
-/* ---- the never-retrying tracker (a floor, never selectable by users) ---- */
-
-static void nop_begin(struct tracker_state *t, const struct inval_ctx *inv)
-{
-	(void)t;
-	(void)inv;
-}
-
-static void nop_range_add(struct tracker_state *t, const struct inval_ctx *inv,
-			  uint64_t start, uint64_t end)
-{
-	(void)t;
-	(void)inv;
-	(void)start;
-	(void)end;
-}
-
-static enum retry_verdict nop_retry(struct tracker_state *t,
-				    const struct fault_key *key, uint64_t snap)
-{
-	(void)t;
-	(void)key;
-	(void)snap;
-	return RETRY_NONE;
-}
-
-static void nop_describe(const struct tracker_state *t, char *buf, size_t len)
-{
-	(void)t;
-	snprintf(buf, len, "nothing");
-}
-
-static const struct tracker_ops nop_tracker_ops = {
-	.name = "nop",
-	.description = "never retries: the cost floor of the check, unsafe",
-	.begin = nop_begin,
-	.range_add = nop_range_add,
-	.end = nop_begin,
-	.retry = nop_retry,
-	.describe = nop_describe,
-};
+/* Scheduler steps per sim/ iteration: a few ms, long enough that the
+ * engine's setup (vm_init) is a small part of it. */
+#define SIM_STEPS 20000
 
 /* ---- shared state ---------------------------------------------------- */
 
@@ -85,39 +43,29 @@ static const struct tracker_ops nop_tracker_ops = {
 struct micro {
 	struct placement *placement;
 	struct pattern_world path_world; /* `single`, built once */
-	bool have_world;
+	struct pattern_world sim_world;  /* `mixed`, built once */
+	bool have_path_world, have_sim_world;
 };
 
 static struct micro M;
 
-/* The user data of check/ and path/: registered trackers, then nop. */
+/* The user data of check/, path/ and sim/: registered trackers, then nop. */
 struct micro_arg {
 	const struct tracker_ops *ops;
 	unsigned inflight; /* check_inflight/: invalidations in flight */
 };
 
+static struct micro_arg args[MICRO_MAX_TRACKERS + 1];
 static const unsigned inflight_counts[] = { 1, 2, 4 };
 #define N_INFLIGHT (sizeof(inflight_counts) / sizeof(inflight_counts[0]))
 
-static struct micro_arg args[MICRO_MAX_TRACKERS + 1];
 static struct micro_arg inflight_args[N_INFLIGHT][MICRO_MAX_TRACKERS + 1];
 
-/* n nested invalidations, k-th over gfn (and hva) [start_k, start_k +
- * 1024/n), spread over [1024, 4096): a quarter of the key space in all.
- * n = 1 is [1024, 2048), the range check_inflight always used. */
-static void begin_inflight(const struct tracker_ops *ops,
-			   struct tracker_state *t, unsigned n)
+static void skip_oom(gb_state *st)
 {
-	for (unsigned k = 0; k < n; k++) {
-		uint64_t start = CHECK_RANGE_START +
-				 k * ((CHECK_KEY_SPACE - CHECK_RANGE_START) / n);
-		uint64_t end = start + (CHECK_RANGE_END - CHECK_RANGE_START) / n;
-		struct inval_ctx inv = { .handle = k + 1, .has_hva = true,
-					 .hva_start = start, .hva_end = end };
-
-		ops->begin(t, &inv);
-		ops->range_add(t, &inv, start, end);
-	}
+	gb_skip_with_error(st, "out of memory");
+	while (gb_keep_running_batch(st, 1))
+		;
 }
 
 /* ---- check/ ---------------------------------------------------------- */
@@ -125,40 +73,24 @@ static void begin_inflight(const struct tracker_ops *ops,
 static void bm_check(gb_state *st, void *user)
 {
 	const struct micro_arg *arg = user;
-	const struct tracker_ops *ops = arg->ops;
 	struct placement_saved *saved = suite_bind_main(M.placement);
-	struct tracker_state *t = calloc(1, sizeof(*t));
-	struct fault_key *keys = calloc(CHECK_KEYS, sizeof(*keys));
 	pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
-	uint64_t acc = 0, snap;
+	struct check_fixture f;
+	uint64_t acc = 0;
 
-	if (!t || !keys) {
-		gb_skip_with_error(st, "out of memory");
-		while (gb_keep_running_batch(st, 1))
-			;
+	if (check_fixture_open(&f, arg->ops, arg->inflight) < 0) {
+		skip_oom(st);
 		goto out;
 	}
-	tracker_state_init(t);
-	begin_inflight(ops, t, arg->inflight);
-	for (unsigned i = 0; i < CHECK_KEYS; i++) {
-		/* Knuth's multiplicative hash: scattered, but the same keys
-		 * for every tracker. */
-		keys[i].gfn = (i * 2654435761u) % CHECK_KEY_SPACE;
-		keys[i].hva = keys[i].gfn;
-		keys[i].has_hva = true;
-	}
-	snap = t->seq;
 	pthread_rwlock_rdlock(&lock);
 	while (gb_keep_running_batch(st, CHECK_KEYS))
-		for (unsigned i = 0; i < CHECK_KEYS; i++)
-			acc += ops->retry(t, &keys[i], snap);
+		acc += check_fixture_run(&f, 1);
 	pthread_rwlock_unlock(&lock);
 	gb_do_not_optimize_u64(acc);
 	gb_set_counter(st, "retry_fraction",
 		       (double)acc / (double)(gb_iterations(st) ? gb_iterations(st) : 1), 0);
+	check_fixture_close(&f);
 out:
-	free(keys);
-	free(t);
 	suite_unbind_main(M.placement, saved);
 }
 
@@ -168,37 +100,44 @@ static void bm_path(gb_state *st, void *user)
 {
 	const struct tracker_ops *ops = ((struct micro_arg *)user)->ops;
 	struct placement_saved *saved = suite_bind_main(M.placement);
-	pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
-	struct actor_stats stats;
-	struct step_env env;
-	struct actor a;
-	struct vm vm;
+	struct path_fixture *f = malloc(sizeof(*f));
 
-	memset(&stats, 0, sizeof(stats));
-	if (vm_init(&vm, &M.path_world.layout, ops) < 0) {
-		gb_skip_with_error(st, "out of memory");
-		while (gb_keep_running_batch(st, 1))
-			;
+	if (!f || path_fixture_open(f, &M.path_world, ops) < 0) {
+		free(f);
+		skip_oom(st);
 		suite_unbind_main(M.placement, saved);
 		return;
 	}
-	vm.mmu_lock = &lock;
-	pattern_step_env(&M.path_world, &vm, &env);
-	/* A lookup that costs no time is one step, not the pattern's four. */
-	env.resolve_steps = 1;
-	actor_init_vcpu(&a, 0, M.path_world.params.seed);
-	while (gb_keep_running_batch(st, 64)) {
-		for (int i = 0; i < 64; i++) {
-			uint64_t f = stats.faults;
-
-			while (stats.faults == f)
-				actor_step(&a, &env, &stats, NULL);
-		}
-	}
+	while (gb_keep_running_batch(st, 64))
+		path_fixture_run(f, 64);
 	gb_set_counter(st, "steps_per_fault",
-		       stats.faults ? (double)stats.steps / (double)stats.faults : 0, 0);
-	gb_set_counter(st, "retries", (double)stats.retries, 0);
-	vm_destroy(&vm);
+		       f->stats.faults ? (double)f->stats.steps / (double)f->stats.faults : 0, 0);
+	gb_set_counter(st, "retries", (double)f->stats.retries, 0);
+	path_fixture_close(f);
+	free(f);
+	suite_unbind_main(M.placement, saved);
+}
+
+/* ---- sim/ ------------------------------------------------------------ */
+
+/* One iteration is one deterministic-engine run of SIM_STEPS steps; the
+ * gate compares its time only as a ratio to sim/nop of the same run. */
+static void bm_sim(gb_state *st, void *user)
+{
+	const struct tracker_ops *ops = ((struct micro_arg *)user)->ops;
+	struct placement_saved *saved = suite_bind_main(M.placement);
+	char err[256];
+	int64_t faults = 0, n;
+
+	while (gb_keep_running(st)) {
+		n = sim_fixture_run(&M.sim_world, ops, SIM_STEPS, err, sizeof(err));
+		if (n < 0) {
+			gb_skip_with_error(st, err);
+			break;
+		}
+		faults += n;
+	}
+	gb_set_counter(st, "faults", (double)faults, 0);
 	suite_unbind_main(M.placement, saved);
 }
 
@@ -239,7 +178,6 @@ static void bm_shim_single(gb_state *st, void *user)
 
 int microbench_register(struct placement *p, char *err, size_t errlen)
 {
-	struct pattern_params pp;
 	char name[64];
 
 	if (tracker_registry_len > MICRO_MAX_TRACKERS) {
@@ -249,14 +187,16 @@ int microbench_register(struct placement *p, char *err, size_t errlen)
 	}
 	memset(&M, 0, sizeof(M));
 	M.placement = p;
-	pattern_defaults(PAT_SINGLE, &pp);
-	if (pattern_build(&pp, &M.path_world, err, errlen) < 0)
+	if (micro_world_path(&M.path_world, err, errlen) < 0)
 		return -1;
-	M.have_world = true;
+	M.have_path_world = true;
+	if (micro_world_sim(&M.sim_world, err, errlen) < 0)
+		return -1;
+	M.have_sim_world = true;
 
 	for (size_t t = 0; t <= tracker_registry_len; t++) {
 		args[t].ops = t < tracker_registry_len ? tracker_registry[t]
-						       : &nop_tracker_ops;
+						       : &micro_nop_tracker_ops;
 		for (size_t k = 0; k < N_INFLIGHT; k++) {
 			inflight_args[k][t] = args[t];
 			inflight_args[k][t].inflight = inflight_counts[k];
@@ -278,6 +218,10 @@ int microbench_register(struct placement *p, char *err, size_t errlen)
 		gb_register(name, bm_path, &args[t]);
 	}
 	gb_register("path/rwlock", bm_rwlock, NULL);
+	for (size_t t = 0; t <= tracker_registry_len; t++) {
+		snprintf(name, sizeof(name), "sim/%s", args[t].ops->name);
+		gb_register(name, bm_sim, &args[t]);
+	}
 	gb_register("shim/batch", bm_shim_batch, NULL);
 	gb_register("shim/single", bm_shim_single, NULL);
 	return 0;
@@ -285,7 +229,9 @@ int microbench_register(struct placement *p, char *err, size_t errlen)
 
 void microbench_free(void)
 {
-	if (M.have_world)
+	if (M.have_path_world)
 		pattern_world_free(&M.path_world);
-	M.have_world = false;
+	if (M.have_sim_world)
+		pattern_world_free(&M.sim_world);
+	M.have_path_world = M.have_sim_world = false;
 }

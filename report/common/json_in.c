@@ -6,7 +6,8 @@
 #include <string.h>
 
 const char *const jin_kind_names[] = {
-	"unknown", "sim", "explore", "gbench", "live", "manifest", NULL,
+	"unknown", "sim", "explore", "gbench", "live", "manifest", "icount",
+	NULL,
 };
 
 /* Google Benchmark writes NaN and Infinity as bare words (its aggregates of
@@ -134,6 +135,8 @@ enum jin_kind jin_kind_of(const json_t *root)
 	if (json_is_string(json_object_get(root, "suite")) &&
 	    json_object_get(root, "files"))
 		return JIN_MANIFEST;
+	if (json_is_object(json_object_get(root, "icount")))
+		return JIN_ICOUNT;
 	if (json_is_object(json_object_get(root, "trackers"))) {
 		if (json_object_get(root, "pattern"))
 			return JIN_SIM;

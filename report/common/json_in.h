@@ -7,6 +7,7 @@
  *   live      `bench live --json`:    anything else with a "live" marker or
  *                                     "kernel" key; compared only as notes
  *   manifest  the run's own manifest.json: "suite" and "files"
+ *   icount    `bench icount --json`:  "icount"
  */
 #ifndef REPORT_JSON_IN_H
 #define REPORT_JSON_IN_H
@@ -17,7 +18,7 @@
 #include <stdint.h>
 
 enum jin_kind { JIN_UNKNOWN, JIN_SIM, JIN_EXPLORE, JIN_GBENCH, JIN_LIVE,
-		JIN_MANIFEST };
+		JIN_MANIFEST, JIN_ICOUNT };
 
 extern const char *const jin_kind_names[];
 

@@ -14,6 +14,7 @@
 #define LAYOUT_EXPLORE       "explore"   /* <scenario>.json */
 #define LAYOUT_LIVE          "live.json"
 #define LAYOUT_REALVM        "realvm"    /* <preset>.json: sim --vm */
+#define LAYOUT_ICOUNT        "icount.json" /* bench icount --json */
 #define LAYOUT_LOGS          "logs"      /* <step>.log: each child's stderr */
 #define LAYOUT_CSV           "csv"
 #define LAYOUT_PLOTS         "plots"

@@ -18,7 +18,9 @@
 
 void compare_defaults(struct compare_options *o)
 {
-	o->threshold_pct = 10;
+	o->threshold_pct = -1;
+	o->icount_pct = COMPARE_ICOUNT_PCT;
+	o->ratio_pct = COMPARE_RATIO_PCT;
 	o->alpha = 0.05;
 	o->max_lines = 20;
 }
@@ -176,6 +178,9 @@ static void compare_pair(struct cmp_ctx *c, const char *pa, const char *pb,
 	case JIN_GBENCH:
 		cmp_gbench(c, a, b);
 		break;
+	case JIN_ICOUNT:
+		cmp_icount(c, a, b);
+		break;
 	case JIN_MANIFEST:
 		if (!json_equal(json_object_get(a, "suite"),
 				json_object_get(b, "suite")))
@@ -287,12 +292,20 @@ int compare_run(const char *base, const char *new_path,
 		free(buf);
 		return 2;
 	}
-	fprintf(out, "compare %s -> %s (timings: threshold %.0f%%, alpha %.3g)\n",
-		base, new_path, o->threshold_pct, o->alpha);
+	if (o->threshold_pct >= 0)
+		fprintf(out, "compare %s -> %s (instructions: %.3g%%; same-run "
+			"time ratios: %.3g%%; absolute timings: %.3g%%, alpha "
+			"%.3g)\n", base, new_path, o->icount_pct, o->ratio_pct,
+			o->threshold_pct, o->alpha);
+	else
+		fprintf(out, "compare %s -> %s (instructions: %.3g%%; same-run "
+			"time ratios: %.3g%%; absolute timings: reported, not "
+			"gated)\n", base, new_path, o->icount_pct, o->ratio_pct);
 	fwrite(buf, 1, len, out);
 	free(buf);
-	fprintf(out, "%ld exact values and %ld timings compared: %s\n",
-		c.exact_compared, c.timings_compared,
+	fprintf(out, "%ld exact values, %ld instruction counts, %ld time "
+		"ratios and %ld timings compared: %s\n", c.exact_compared,
+		c.icounts_compared, c.ratios_compared, c.timings_compared,
 		c.findings ? "REGRESSION" : "no regression");
 	if (c.findings)
 		fprintf(out, "%d finding%s (CHANGED lines above)\n", c.findings,

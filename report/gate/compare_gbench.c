@@ -1,7 +1,9 @@
 /* Google Benchmark JSON: the threaded stress results. Nothing here is
  * deterministic, so counts are gated only where any non-zero value is a bug
- * (the safety counters) and timings only when the U test and the threshold
- * both say so. */
+ * (the safety counters); time is gated as same-run ratios (a benchmark's
+ * time over its floor's, both from one run: what the machine's load does
+ * to both cancels), and absolute timings only when asked (--threshold),
+ * then when the U test and the threshold both say so. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,21 @@ static const struct metric metrics[] = {
 };
 
 #define N_METRICS (sizeof(metrics) / sizeof(metrics[0]))
+
+/* Without --threshold, absolute timings worse by more than this are
+ * reported as notes. */
+#define REPORT_PCT 10
+
+/* Same-run ratios: a benchmark's time over its family's floor. The time
+ * is cpu_time: these run on one thread, and cpu_time leaves out the time
+ * the thread waited for a CPU, which is what the load of a shared machine
+ * adds. sim/X over sim/nop is the nop tracker's steps/s over X's. */
+static const struct { const char *prefix, *floor; } ratio_families[] = {
+	{ "check/", "check/nop" },
+	{ "check_inflight/", "check_inflight/nop" },
+	{ "path/", "path/rwlock" },
+	{ "sim/", "sim/nop" },
+};
 
 static double unit_to_ns(const char *u)
 {
@@ -135,6 +152,7 @@ static void compare_metric(struct cmp_ctx *c, const char *name,
 	int na = values(ra, m, a, MWU_MAX_N), nb = values(rb, m, b, MWU_MAX_N);
 	struct mwu_result t = { 0, 1, false };
 	char how[96];
+	bool gated = c->o->threshold_pct >= 0 && !m->report_only;
 
 	if (na == 0 || nb == 0)
 		return;
@@ -149,7 +167,7 @@ static void compare_metric(struct cmp_ctx *c, const char *name,
 	 * doubling a time. */
 	worse = (m->higher_is_better ? ma / mb : mb / ma) * 100 - 100;
 	change = (mb / ma - 1) * 100;
-	if (worse <= c->o->threshold_pct)
+	if (worse <= (gated ? c->o->threshold_pct : REPORT_PCT))
 		return;
 	/* NEW's median inside the range BASE's own repetitions covered: a
 	 * move BASE already showed is not evidence of a change (e.g. a
@@ -175,7 +193,7 @@ static void compare_metric(struct cmp_ctx *c, const char *name,
 		snprintf(how, sizeof(how), "%d/%d repetitions: too few for the "
 			 "U test, threshold only", na, nb);
 	}
-	if (m->report_only) {
+	if (!gated) {
 		cmp_note(c, "%s: %s %s: %.4g -> %.4g %s (%+.1f%%: %.0f%% worse, "
 			 "%s; reported, not gated)", c->file, name, m->key, ma,
 			 mb, m->unit, change, worse, how);
@@ -204,6 +222,52 @@ static void compare_safety(struct cmp_ctx *c, const char *name,
 			cmp_finding(c, "%s: %s %s: 0 -> %.0f (a missed "
 				    "invalidation where BASE had none)", c->file,
 				    name, m.key, max_b);
+	}
+}
+
+static double median_of(const json_t *reps, const char *key)
+{
+	struct metric m = { key, 0, "", false };
+	double v[MWU_MAX_N];
+	int n = reps ? values(reps, &m, v, MWU_MAX_N) : 0;
+
+	return n ? median(v, n) : NAN;
+}
+
+static void compare_ratios(struct cmp_ctx *c, json_t *ga, json_t *gb)
+{
+	const char *name;
+	json_t *ra;
+
+	for (size_t f = 0; f < sizeof(ratio_families) / sizeof(ratio_families[0]);
+	     f++) {
+		const char *floor = ratio_families[f].floor;
+		double fa = median_of(json_object_get(ga, floor), "cpu_time");
+		double fb = median_of(json_object_get(gb, floor), "cpu_time");
+
+		if (!(fa > 0) || !(fb > 0))
+			continue;
+		json_object_foreach(ga, name, ra) {
+			size_t pl = strlen(ratio_families[f].prefix);
+			double xa, xb, qa, qb, change;
+
+			if (strncmp(name, ratio_families[f].prefix, pl) != 0 ||
+			    strcmp(name, floor) == 0 || strchr(name + pl, '/'))
+				continue;
+			xa = median_of(ra, "cpu_time");
+			xb = median_of(json_object_get(gb, name), "cpu_time");
+			if (!(xa > 0) || !(xb > 0))
+				continue;
+			qa = xa / fa;
+			qb = xb / fb;
+			c->ratios_compared++;
+			change = (qb / qa - 1) * 100;
+			if (change > c->o->ratio_pct)
+				cmp_finding(c, "%s: %s / %s cpu_time: %.3g -> %.3g "
+					    "(%+.0f%% > %.3g%% same-run ratio "
+					    "threshold)", c->file, name, floor,
+					    qa, qb, change, c->o->ratio_pct);
+		}
 	}
 }
 
@@ -238,6 +302,8 @@ void cmp_gbench(struct cmp_ctx *c, const json_t *base, const json_t *new_root)
 		for (size_t m = 0; m < N_METRICS; m++)
 			compare_metric(c, name, ra, rb, &metrics[m]);
 	}
+	if (!c->bad[0])
+		compare_ratios(c, ga, gb);
 	json_object_foreach(gb, name, ra) {
 		if (!c->bad[0] && !json_object_get(ga, name))
 			cmp_note(c, "%s: benchmark %s is new (not in BASE), not "

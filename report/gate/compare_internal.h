@@ -19,6 +19,8 @@ struct cmp_ctx {
 	int file_notes;    /* notes for the current file (shown: max_lines) */
 	long exact_compared;
 	long timings_compared;
+	long icounts_compared;
+	long ratios_compared;
 };
 
 void cmp_finding(struct cmp_ctx *c, const char *fmt, ...)
@@ -35,5 +37,7 @@ void cmp_exact(struct cmp_ctx *c, const json_t *base, const json_t *new_root,
 	       enum jin_kind kind);
 /* Google Benchmark JSON: safety counters and timings. */
 void cmp_gbench(struct cmp_ctx *c, const json_t *base, const json_t *new_root);
+/* icount.json: instructions per operation, gated at icount_pct. */
+void cmp_icount(struct cmp_ctx *c, const json_t *base, const json_t *new_root);
 
 #endif

@@ -44,6 +44,7 @@ static const char *const inval_extra[] = { "--slot-pages=16777216",
  * did not), a few seconds of engine time for every preset together
  * (docs/vms.md); `bench sim --vm` alone does 200. */
 #define REALVM_INVALS 300
+#define ICOUNT_TIMEOUT_S 120
 
 static struct run_step *add(struct run_plan *p, const char *command,
 			    enum step_kind kind, double timeout)
@@ -219,6 +220,16 @@ int plan_build(const struct plan_options *o, struct run_plan *p)
 		skip(p, "stress", "threaded stress benchmarks, plot (c)");
 	else if (stress_steps(o, p) < 0)
 		return -1;
+
+	/* Instructions under callgrind: exact, so gated tightly (about 2 s;
+	 * the same in the quick and the full suite). */
+	if (!o->available("icount")) {
+		skip(p, "icount", "instruction counts");
+	} else if ((s = add(p, "icount", STEP_STDOUT_JSON, ICOUNT_TIMEOUT_S))) {
+		snprintf(s->label, sizeof(s->label), "icount (valgrind)");
+		snprintf(s->out_rel, sizeof(s->out_rel), "%s", LAYOUT_ICOUNT);
+		arg(s, "--json");
+	}
 
 	/* The live check needs /dev/kvm and root: where it cannot run, the
 	 * run is still complete. It measures this host, so the quick (CI)

@@ -48,8 +48,12 @@ int main(void)
 	CHECK_EQ_I64(count(&quick, "sim"), 11);
 	CHECK_EQ_I64(count(&full, "stress"), 1);
 	CHECK_EQ_I64(count(&quick, "stress"), 5); /* 4 runs + the merge */
-	CHECK_EQ_I64(quick.steps[quick.n - 1].kind, STEP_GBENCH_MERGE);
-	CHECK_EQ_I64(quick.steps[quick.n - 1].n_parts, 4);
+	/* the merge right after the 4 runs, then the instruction counts */
+	CHECK_EQ_I64(quick.steps[quick.n - 2].kind, STEP_GBENCH_MERGE);
+	CHECK_EQ_I64(quick.steps[quick.n - 2].n_parts, 4);
+	CHECK_EQ_I64(count(&quick, "icount"), 1);
+	CHECK_EQ_I64(count(&full, "icount"), 1);
+	CHECK(strcmp(quick.steps[quick.n - 1].out_rel, "icount.json") == 0);
 	CHECK_EQ_I64(count(&full, "live"), 1);
 	/* live measures the host: not in CI */
 	CHECK_EQ_I64(count(&quick, "live"), 0);
