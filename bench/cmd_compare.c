@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "bench/commands.h"
+#include "report/common/child.h"
+#include "report/gate/ab.h"
 #include "report/gate/baseline.h"
 #include "report/gate/compare.h"
 #include "util/opts.h"
@@ -14,6 +16,7 @@
 static void usage(const struct opt_spec *specs)
 {
 	printf("usage: bench compare BASE NEW [OPTIONS]\n"
+	       "       bench compare --ab=REV [--ab-rounds=N] [OPTIONS]\n"
 	       "       bench compare --update-baseline [RUN] [--baseline=DIR]\n"
 	       "Compares two results folders (or two JSON files of one kind).\n"
 	       "Deterministic counts (bench sim, bench explore) must be equal;\n"
@@ -28,9 +31,13 @@ static void usage(const struct opt_spec *specs)
 	       "too few repetitions for the test to reach alpha).\n"
 	       "Exit status: 0 no regression, 1 regression (each named: file,\n"
 	       "benchmark or tracker, counter, old -> new), 2 bad input.\n"
+	       "--ab=REV builds git revision REV of %s in a temporary\n"
+	       "worktree and runs its check/, path/ and sim/ benchmarks turn\n"
+	       "about with this build's (absolute timings gated at 10%% unless\n"
+	       "--threshold says otherwise: the runs share the machine's load).\n"
 	       "--update-baseline copies RUN (default %s)\n"
 	       "into the baseline (default %s).\n\n",
-	       DEFAULT_RUN, DEFAULT_BASELINE);
+	       BENCH_SOURCE_DIR, DEFAULT_RUN, DEFAULT_BASELINE);
 	opts_usage(specs, stdout);
 }
 
@@ -39,7 +46,8 @@ int cmd_compare(int argc, char **argv)
 	struct compare_options co;
 	bool update = false;
 	const char *baseline = DEFAULT_BASELINE;
-	uint64_t max_lines;
+	uint64_t max_lines, ab_rounds = AB_DEFAULT_ROUNDS;
+	const char *ab = NULL;
 	struct opts_result res;
 	char err[1024];
 
@@ -65,6 +73,12 @@ int cmd_compare(int argc, char **argv)
 		  .help = "copy a complete run into the baseline instead" },
 		{ .name = "baseline", .type = OPT_STRING, .dest = &baseline,
 		  .help = "baseline folder for --update-baseline" },
+		{ .name = "ab", .type = OPT_STRING, .dest = &ab,
+		  .help = "a git revision: build it in a temporary worktree and "
+			  "compare it with this build, runs interleaved" },
+		{ .name = "ab-rounds", .type = OPT_U64, .dest = &ab_rounds,
+		  .min = 1, .max = 64,
+		  .help = "interleaved rounds of --ab (each runs both builds once)" },
 		OPT_END
 	};
 
@@ -92,6 +106,16 @@ int cmd_compare(int argc, char **argv)
 		printf("baseline %s updated from %s; review and commit it "
 		       "(git add %s)\n", baseline, run, baseline);
 		return 0;
+	}
+	if (ab) {
+		if (res.n_positional) {
+			fprintf(stderr, "bench compare: --ab=REV takes no BASE NEW "
+				"(it builds REV and runs both), got %d arguments\n",
+				res.n_positional);
+			return 2;
+		}
+		return compare_ab(BENCH_SOURCE_DIR, child_self_exe(), ab,
+				  (int)ab_rounds, &co, stdout, stderr);
 	}
 	if (res.n_positional != 2) {
 		fprintf(stderr, "bench compare: expected two arguments, BASE and "

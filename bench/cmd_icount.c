@@ -37,6 +37,11 @@ int cmd_icount(int argc, char **argv)
 		opts_usage(specs, stdout);
 		return 0;
 	}
+#ifdef BENCH_SANITIZED
+	fprintf(stderr, "bench icount: not in a sanitizer build (valgrind "
+		"cannot run ASan or TSan binaries); use a plain build\n");
+	return 2;
+#endif
 	if (in_valgrind) {
 		if (icount_measure_regions(err, sizeof(err)) < 0) {
 			fprintf(stderr, "bench icount: %s\n", err);

@@ -25,6 +25,11 @@ static const char *const built_commands[] = {
  * skipped with a note instead of failing the run. */
 static bool available(const char *command)
 {
+#ifdef BENCH_SANITIZED
+	/* valgrind cannot run an ASan or TSan binary. */
+	if (strcmp(command, "icount") == 0)
+		return false;
+#endif
 	return opts_choice_index(built_commands, command) >= 0;
 }
 

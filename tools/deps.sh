@@ -9,6 +9,7 @@ packages=(
 	libhwloc-dev                    # topology and thread placement
 	libjansson-dev                  # reading benchmark JSON (compare, plot)
 	gnuplot-nox                     # plots
+	valgrind                        # instruction counts (bench icount)
 	spin                            # the second, independent model checker
 	clang libclang-rt-14-dev        # libFuzzer target (CI)
 )

@@ -229,6 +229,64 @@ static int stress_table(FILE *f, const char *run_dir,
 	return unexpected;
 }
 
+/* Instructions per operation from icount.json, one row per family
+ * (check, check_inflight, path, sim), one column per tracker in the
+ * file's order (nop: the floor; path's rwlock floor is in the row's end). */
+static void icount_table(FILE *f, const char *run_dir)
+{
+	char path[4200], err[512], fam[32], cols[16][32], rows[8][32];
+	double v[8][16];
+	int nc = 0, nr = 0;
+	json_t *root, *b;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, LAYOUT_ICOUNT);
+	if (access(path, F_OK) != 0 || !(root = jin_load(path, err, sizeof(err))))
+		return;
+	for (int r = 0; r < 8; r++)
+		for (int c = 0; c < 16; c++)
+			v[r][c] = -1;
+	json_array_foreach(json_object_get(json_object_get(root, "icount"),
+					   "benchmarks"), i, b) {
+		const char *name = jin_str(b, "name"), *slash;
+		int r, c;
+
+		if (!name || !(slash = strchr(name, '/')) ||
+		    (size_t)(slash - name) >= sizeof(fam))
+			continue;
+		snprintf(fam, sizeof(fam), "%.*s", (int)(slash - name), name);
+		for (r = 0; r < nr && strcmp(rows[r], fam) != 0; r++)
+			;
+		for (c = 0; c < nc && strcmp(cols[c], slash + 1) != 0; c++)
+			;
+		if ((r == nr && nr == 8) || (c == nc && nc == 16))
+			continue;
+		if (r == nr)
+			snprintf(rows[nr++], sizeof(rows[0]), "%s", fam);
+		if (c == nc)
+			snprintf(cols[nc++], sizeof(cols[0]), "%.31s", slash + 1);
+		v[r][c] = jin_num(b, "instructions_per_op", -1);
+	}
+	json_decref(root);
+	if (nr == 0)
+		return;
+	fprintf(f, "Cost (bench icount, callgrind): instructions per check, "
+		"fault, lock or sim step; exact, gated by bench compare\n");
+	fprintf(f, "  %-15s", "benchmark");
+	for (int c = 0; c < nc; c++)
+		fprintf(f, " %9s", cols[c]);
+	fputc('\n', f);
+	for (int r = 0; r < nr; r++) {
+		fprintf(f, "  %-15s", rows[r]);
+		for (int c = 0; c < nc; c++)
+			if (v[r][c] >= 0)
+				fprintf(f, " %9.1f", v[r][c]);
+			else
+				fprintf(f, " %9s", "");
+		fputc('\n', f);
+	}
+}
+
 /* Copies a text rendering of a plot into the summary. */
 static void include_txt(FILE *f, const char *run_dir, const char *stem)
 {
@@ -254,6 +312,7 @@ static void write_all(FILE *f, const char *run_dir,
 		*unexpected += explore_table(f, run_dir, info);
 		*unexpected += stress_table(f, run_dir, info);
 	}
+	icount_table(f, run_dir);
 	if (info->numa_hist)
 		fprintf(f, "Most retries on one gfn (numa): %s\n", info->numa_max);
 	if (info->live)

@@ -25,7 +25,7 @@
  * (report/README.md, "Thresholds"): instruction counts did not move at all;
  * the same-run ratios moved by at most RATIO_SPREAD (see there). */
 #define COMPARE_ICOUNT_PCT 1.0
-#define COMPARE_RATIO_PCT 50.0
+#define COMPARE_RATIO_PCT 120.0
 
 struct compare_options {
 	/* An absolute timing must be this much worse to count; < 0 (the

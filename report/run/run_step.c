@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "report/common/atomic_file.h"
-#include "report/run/gbench_merge.h"
+#include "report/common/gbench_merge.h"
 #include "report/common/json_in.h"
 #include "report/common/layout.h"
 #include "report/common/results_dir.h"

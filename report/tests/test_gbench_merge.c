@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/run/gbench_merge.h"
+#include "report/common/gbench_merge.h"
 #include "report/tests/fixture_util.h"
 #include "tests/check.h"
 

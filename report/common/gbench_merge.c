@@ -1,4 +1,4 @@
-#include "report/run/gbench_merge.h"
+#include "report/common/gbench_merge.h"
 
 #include <jansson.h>
 #include <stdio.h>
