@@ -30,6 +30,7 @@ tools/deps.sh && cmake -S . -B build -DWERROR=ON && cmake --build build -j2 && c
 ./build/bench explore --scenario=multislot	0	locked check: install \(STALE\)
 ./build/bench explore --vs-spin	0	^the checkers agree on every row$
 ./build/bench sim --pattern=alias --alias-distance=65536	0	^union +[0-9]+ +[0-9]+
+./build/bench sim --vm=q35 --source=numa	0	^  union +[0-9]+ +[0-9]+
 ./build/bench icount	0	^check/union +[0-9]+ +[0-9.]+ +check$
 ./build/bench --benchmark_filter='^check/'	0	^check/union +[0-9.]+ ns
 ./build/bench live	0	aliased
