@@ -5,6 +5,7 @@
  * to both cancels), and absolute timings only when asked (--threshold),
  * then when the U test and the threshold both say so. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,11 +48,29 @@ static const struct metric metrics[] = {
  * the thread waited for a CPU, which is what the load of a shared machine
  * adds. sim/X over sim/nop is the nop tracker's steps/s over X's. */
 static const struct { const char *prefix, *floor; } ratio_families[] = {
-	{ "check/", "check/nop" },
-	{ "check_inflight/", "check_inflight/nop" },
-	{ "path/", "path/rwlock" },
-	{ "sim/", "sim/nop" },
+	{ "check/", "nop" },
+	{ "check_inflight/", "nop" },
+	{ "path/", "rwlock" },
+	{ "sim/", "nop" },
 };
+
+/* The floor of PREFIX/NAME[/ARGS] is PREFIX/FLOOR[/ARGS]: the same
+ * arguments (check_inflight/X/invals:2 over check_inflight/nop/invals:2).
+ * Returns false when `name` is not of the family or is the floor. */
+static bool ratio_floor_of(size_t f, const char *name, char *floor,
+			   size_t len)
+{
+	const char *prefix = ratio_families[f].prefix;
+	size_t pl = strlen(prefix);
+	const char *args;
+
+	if (strncmp(name, prefix, pl) != 0)
+		return false;
+	args = strchr(name + pl, '/');
+	snprintf(floor, len, "%s%s%s", prefix, ratio_families[f].floor,
+		 args ? args : "");
+	return strcmp(name, floor) != 0;
+}
 
 static double unit_to_ns(const char *u)
 {
@@ -241,22 +260,17 @@ static void compare_ratios(struct cmp_ctx *c, json_t *ga, json_t *gb)
 
 	for (size_t f = 0; f < sizeof(ratio_families) / sizeof(ratio_families[0]);
 	     f++) {
-		const char *floor = ratio_families[f].floor;
-		double fa = median_of(json_object_get(ga, floor), "cpu_time");
-		double fb = median_of(json_object_get(gb, floor), "cpu_time");
-
-		if (!(fa > 0) || !(fb > 0))
-			continue;
 		json_object_foreach(ga, name, ra) {
-			size_t pl = strlen(ratio_families[f].prefix);
-			double xa, xb, qa, qb, change;
+			char floor[256];
+			double fa, fb, xa, xb, qa, qb, change;
 
-			if (strncmp(name, ratio_families[f].prefix, pl) != 0 ||
-			    strcmp(name, floor) == 0 || strchr(name + pl, '/'))
+			if (!ratio_floor_of(f, name, floor, sizeof(floor)))
 				continue;
+			fa = median_of(json_object_get(ga, floor), "cpu_time");
+			fb = median_of(json_object_get(gb, floor), "cpu_time");
 			xa = median_of(ra, "cpu_time");
 			xb = median_of(json_object_get(gb, name), "cpu_time");
-			if (!(xa > 0) || !(xb > 0))
+			if (!(fa > 0) || !(fb > 0) || !(xa > 0) || !(xb > 0))
 				continue;
 			qa = xa / fa;
 			qb = xb / fb;
