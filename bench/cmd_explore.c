@@ -22,7 +22,7 @@ static const char *const early_names[] = { "both", "on", "off", NULL };
 static void usage(const struct opt_spec *specs)
 {
 	printf("usage: bench explore [--scenario=NAME|all] [--tracker=NAME|all] "
-	       "[--early-check=both|on|off] [--max-states=N] [--json]\n"
+	       "[--early-check=both|on|off] [--max-states=N] [--atomic-walks] [--json]\n"
 	       "Enumerates every interleaving of a small scenario's actor steps "
 	       "(breadth-first, visited\nstates hashed) for each tracker, and "
 	       "reports states, transitions, the transitions that\ninstall a "
@@ -200,7 +200,7 @@ int cmd_explore(int argc, char **argv)
 	const char *sc_choices[MAX_CHOICES], *tr_choices[MAX_CHOICES];
 	int n_sc, n_tr, sc_idx, tr_idx, early = EARLY_BOTH;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
-	bool json = false;
+	bool json = false, atomic_walks = false;
 	struct opts_result o;
 	struct plan p;
 	struct scenario_results *res;
@@ -232,6 +232,8 @@ int cmd_explore(int argc, char **argv)
 		{ .name = "max-states", .type = OPT_U64, .dest = &max_states,
 		  .min = 1, .max = UINT32_MAX - 1,
 		  .help = "stop a search after this many states (exit 1)" },
+		{ .name = "atomic-walks", .type = OPT_FLAG, .dest = &atomic_walks,
+		  .help = "no mmu_lock yield inside a walk (the model before the fidelity pass)" },
 		{ .name = "json", .type = OPT_FLAG, .dest = &json,
 		  .help = "JSON instead of the table (format: see above)" },
 		OPT_END
@@ -257,6 +259,7 @@ int cmd_explore(int argc, char **argv)
 	if (early != EARLY_ON)
 		p.modes[p.n_modes++] = false;
 	p.opt.max_states = (uint32_t)max_states;
+	p.opt.atomic_walks = atomic_walks;
 
 	res = calloc((size_t)p.n_sc, sizeof(*res));
 	if (!res) {

@@ -151,8 +151,7 @@ static int search_init(struct search *s, const struct scenario_world *w,
 	vm_attach(&s->vm, world_vm(&s->ws, s->next));
 	s->env.vm = &s->vm;
 	s->env.wl = &w->wl;
-	s->env.early_check = opt->early_check;
-	s->env.resolve_steps = 1;
+	explore_step_env(opt, &s->env);
 	r->tracker = ops;
 	r->early_check = opt->early_check;
 	return 0;
@@ -247,7 +246,7 @@ int explore_run(const struct scenario_world *w, const struct tracker_ops *ops,
 		}
 		if (s.cex_actor != UINT32_MAX)
 			path[n++] = s.cex_actor;
-		rc = replay_schedule(w, ops, opt->early_check, path, n, r, err,
+		rc = replay_schedule(w, ops, opt, path, n, r, err,
 				     errlen);
 		free(path);
 		if (rc < 0)
@@ -266,6 +265,15 @@ void explore_result_free(struct explore_result *r)
 	free(r->cex);
 	r->cex = NULL;
 	r->cex_len = 0;
+}
+
+void explore_step_env(const struct explore_options *opt, struct step_env *env)
+{
+	env->early_check = opt->early_check;
+	env->resolve_steps = 1;
+	env->skip_present = true;
+	env->yield_pages = opt->atomic_walks ? 0 : 1;
+	env->slot_order = ORDER_KERNEL;
 }
 
 int explore_verdict(const char *scenario, const char *tracker, bool early_check,

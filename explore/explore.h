@@ -54,8 +54,15 @@ struct explore_step {
 
 struct explore_options {
 	bool early_check;    /* step_env.early_check: Linux 6.8+ pre-checks */
+	bool atomic_walks;   /* no mmu_lock yields inside a walk (the model
+			      * before the fidelity pass); default: a yield
+			      * point after every SPTE inside a slot */
 	uint32_t max_states; /* 0: EXPLORE_DEFAULT_MAX_STATES */
 };
+
+/* The step environment of a search (and of its replay): kernel-faithful
+ * but for what opt turns off. env->vm and env->wl are the caller's. */
+void explore_step_env(const struct explore_options *opt, struct step_env *env);
 
 struct explore_result {
 	const struct tracker_ops *tracker;

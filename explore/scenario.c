@@ -15,6 +15,8 @@
 	  .npages = (n), .host_base = (host) }
 #define NOTIFIER(hs, he) \
 	{ .kind = INVAL_NOTIFIER, .start = (hs), .end = (he), .phase2_steps = 1 }
+#define GFN_ZAP(gs, ge) \
+	{ .kind = INVAL_GFN_ZAP, .start = (gs), .end = (ge), .phase2_steps = 1 }
 #define GMEM(as, gs, ge) \
 	{ .kind = INVAL_GMEM, .as_id = (as), .start = (gs), .end = (ge), \
 	  .phase2_steps = 1 }
@@ -135,8 +137,48 @@ static const struct scenario nested = {
 		    { NOTIFIER(3, 5) } },
 };
 
+/* The TDP MMU drops mmu_lock inside a slot's zap (contention or
+ * need_resched). With a yield point after every SPTE, a fault can run while
+ * slot 0 is zapped and added and slot 1 is added and half zapped: before any
+ * page changes, with the walk's own partial range. */
+static const struct scenario yield = {
+	.name = "yield",
+	.description = "slot 0 = gfn [0,2) on hva [0,2), slot 1 = gfn [2,4) on hva [2,4); "
+		       "vcpu0 faults gfn 0, vcpu1 faults gfn 3; inval0 = notifier on hva [0,4), mmu_lock dropped inside each slot's zap",
+	.shows = "gfn misses behind the walk while the lock is dropped (range = slot 1 only); a fault ahead of the walk is not stale: the walk zaps it",
+	.n_as = 1,
+	.n_slots = 2,
+	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 2, 2, 2) },
+	.n_vcpus = 2,
+	.n_faults = { 1, 1 },
+	.faults = { { { .slot = 0, .gfn = 0 } }, { { .slot = 1, .gfn = 3 } } },
+	.n_invals = 1,
+	.n_inval_plans = { 1 },
+	.invals = { { NOTIFIER(0, 4) } },
+};
+
+/* kvm_zap_gfn_range() (MTRR, CR0.CD, APICv): begin, one range_add, a zap
+ * that may drop mmu_lock, end. No page changes: what goes stale is how the
+ * gfns may be mapped. */
+static const struct scenario gfn_zap = {
+	.name = "gfn_zap",
+	.description = "slot 0 = gfn [0,2) on hva [0,2), slot 1 = gfn [2,4) on hva [2,4); "
+		       "vcpu0 faults gfn 1, vcpu1 faults gfn 2; inval0 = gfn-only zap of gfn [0,4), mmu_lock dropped inside the zap",
+	.shows = "a tracker that ignores gfn-only zaps installs a stale SPTE; hva retries every fault while the zap runs (whole-space range)",
+	.n_as = 1,
+	.n_slots = 2,
+	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 2, 2, 2) },
+	.n_vcpus = 2,
+	.n_faults = { 1, 1 },
+	.faults = { { { .slot = 0, .gfn = 1 } }, { { .slot = 1, .gfn = 2 } } },
+	.n_invals = 1,
+	.n_inval_plans = { 1 },
+	.invals = { { GFN_ZAP(0, 4) } },
+};
+
 const struct scenario *const scenarios[] = {
-	&multislot, &alias, &concurrent, &private_, &smm, &nested, NULL,
+	&multislot, &alias, &concurrent, &private_, &smm, &nested, &yield,
+	&gfn_zap, NULL,
 };
 
 const char *const *scenario_names(void)

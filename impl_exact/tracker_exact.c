@@ -93,4 +93,7 @@ const struct tracker_ops exact_tracker_ops = {
 	.range_add = exact_range_add,
 	.end = exact_end,
 	.retry = exact_retry,
+	/* Measured against the gfn-keyed era (6.8+), which has the lock-free
+	 * pre-check: the same test, safe on torn reads (no pointers). */
+	.retry_unsafe = exact_retry,
 };

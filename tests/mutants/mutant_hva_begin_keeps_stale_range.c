@@ -6,7 +6,6 @@
 PARENT_RANGE_ADD(hva)
 PARENT_END(hva)
 PARENT_RETRY(hva)
-PARENT_RETRY_UNSAFE(hva)
 
 static void keeping_begin(struct tracker_state *t, const struct inval_ctx *inv)
 {
@@ -26,5 +25,4 @@ const struct tracker_ops mutant_hva_begin_keeps_stale_range_ops = {
 	.range_add = parent_range_add,
 	.end = parent_end,
 	.retry = parent_retry,
-	.retry_unsafe = parent_retry_unsafe,
 };
