@@ -161,6 +161,9 @@ static void bm_path(gb_state *st, void *user)
 	pattern_step_env(&M.path_world, &vm, &env);
 	/* A lookup that costs no time is one step, not the pattern's four. */
 	env.resolve_steps = 1;
+	/* The path of a fault, every time: with no invalidator, accesses to
+	 * present SPTEs would never fault again and the loop never end. */
+	env.skip_present = false;
 	actor_init_vcpu(&a, 0, M.path_world.params.seed);
 	while (gb_keep_running_batch(st, 64)) {
 		for (int i = 0; i < 64; i++) {
