@@ -32,6 +32,8 @@ extern const char *const spin_trackers[];
 
 struct spin_opts {
 	bool early_check; /* Linux 6.8+ lock-free pre-checks (default: on) */
+	bool atomic_walks; /* no mmu_lock yield inside a walk (default: off,
+			    * as explore's default) */
 	bool audit_only;  /* check only the end audit (no stale SPTE at the end),
 			   * not "truly stale implies retry" at the check */
 	bool keep_dir;    /* leave the work directory (for debugging) */

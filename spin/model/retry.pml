@@ -9,13 +9,18 @@
  *   TRACKER_HVA | TRACKER_GFN | TRACKER_UNION   the tracker (trackers.pml);
  *   TRACKER_SEQONLY, a deliberately broken one, tests the model itself
  *   SCEN_MULTISLOT | SCEN_ALIAS | SCEN_CONCURRENT | SCEN_PRIVATE
- *   EARLY_CHECK   the Linux 6.8+ lock-free pre-checks (on by default)
+ *   EARLY_CHECK   the Linux 6.8+ lock-free pre-checks (on by default), for
+ *                 the trackers of that era (not hva, which is <= 6.7)
+ *   YIELD         mmu_lock dropped inside a slot's zap, after every SPTE
+ *                 once the walk made progress in that slot (the TDP MMU's
+ *                 tdp_mmu_iter_cond_resched); each lock hold is one step
  *   AUDIT_ONLY    drop the check-time assertion, keep the end audit: shows
  *                 that the two safety properties agree in kind
  *
  * Steps (each one atomic transition, as in model/actor.h):
  *   invalidator: phase 1 (write lock: begin, range_add + zap per overlapping
- *                slot), phase 2 (host bumps page generations), phase 3
+ *                slot; with YIELD one step per lock hold), phase 2 (host
+ *                bumps page generations), phase 3
  *                (write lock: end = seq++ then in_progress--)
  *   vCPU:        read seq; [pre-check]; resolve (snapshot generation);
  *                [pre-check]; locked check (retry, or install the SPTE)
@@ -42,8 +47,15 @@
 #include "scenarios/concurrent.pml"
 #elif defined(SCEN_PRIVATE)
 #include "scenarios/private.pml"
+#elif defined(SCEN_YIELD)
+#include "scenarios/yield.pml"
 #else
-#error "define one of SCEN_MULTISLOT, SCEN_ALIAS, SCEN_CONCURRENT, SCEN_PRIVATE"
+#error "define one of SCEN_MULTISLOT, SCEN_ALIAS, SCEN_CONCURRENT, SCEN_PRIVATE, SCEN_YIELD"
+#endif
+
+/* The lock-free pre-checks came with the gfn-keyed tracking (6.8). */
+#if defined(EARLY_CHECK) && !defined(TRACKER_HVA)
+#define PRECHECK
 #endif
 
 /* mmu_invalidate_seq, mmu_invalidate_in_progress, the tracked range. */
@@ -57,11 +69,12 @@ byte rend = INVALID;
 byte gen[NHOST];
 byte spte[NSPTE];
 
-/* Oracle: host pages (bit mask) of each in-flight invalidation, set in
- * phase 1 when begin was called, cleared in phase 3. */
+/* Oracle: the SPTE positions (bit mask) each in-flight invalidation's walk
+ * has reached, set at each slot's range_add, cleared in phase 3. A position
+ * the walk has not reached is not covered: the walk zaps it later. */
 byte cover[NINVAL];
 
-#define COVERED(p, i) ((cover[i] >> (p)) & 1)
+#define COVERED(x, i) ((cover[i] >> (x)) & 1)
 
 /* Host page / SPTE of gfn g in slot s (constants from the scenario). */
 #define HOST_OF(s, g) (SLOT_HOST(s) + (g) - SLOT_GFN(s))
@@ -73,15 +86,80 @@ inline print_tracker()
 	       seq, inprog, rstart, rend)
 }
 
+/* One lock hold of phase 1 from slot s, offset o: the overlap [oa, ob) of
+ * the invalidation with slot s, as page offsets into the slot (a notifier
+ * reaches slots with an hva through host pages == hva, a guest_memfd punch
+ * reaches private slots through gfns); begin at the first, then range_add
+ * and zap per slot. With YIELD the hold ends after one SPTE when the slot
+ * has more and the walk made progress in it. */
+inline walk_hold()
+{
+	zapped = 0;
+	do
+	:: s >= NSLOTS -> break
+	:: s < NSLOTS && !entered ->
+		oa = 0;
+		ob = 0;
+		if
+		:: kind == NOTIFIER && !SLOT_PRIVATE(s) &&
+		   lo < SLOT_HOST(s) + SLOT_NPAGES(s) && hi > SLOT_HOST(s) ->
+			oa = (lo > SLOT_HOST(s) -> lo - SLOT_HOST(s) : 0);
+			ob = (hi < SLOT_HOST(s) + SLOT_NPAGES(s) ->
+			      hi - SLOT_HOST(s) : SLOT_NPAGES(s))
+		:: kind == GMEM && SLOT_PRIVATE(s) &&
+		   lo < SLOT_GFN(s) + SLOT_NPAGES(s) && hi > SLOT_GFN(s) ->
+			oa = (lo > SLOT_GFN(s) -> lo - SLOT_GFN(s) : 0);
+			ob = (hi < SLOT_GFN(s) + SLOT_NPAGES(s) ->
+			      hi - SLOT_GFN(s) : SLOT_NPAGES(s))
+		:: else -> skip
+		fi;
+		if
+		:: oa < ob ->
+			/* begin once, at the first overlapping slot */
+			if
+			:: !began ->
+				tr_begin(kind, lo, hi);
+				began = true;
+				printf("@@   begin\n")
+			:: else -> skip
+			fi;
+			tr_range_add(SLOT_GFN(s) + oa, SLOT_GFN(s) + ob);
+			printf("@@   range_add slot%d gfn [%d,%d), zap\n", s,
+			       SLOT_GFN(s) + oa, SLOT_GFN(s) + ob);
+			o = oa;
+			do
+			:: o < ob ->
+				cover[id] = cover[id] | (1 << (SLOT_SPTE(s) + o));
+				mask = mask | (1 << (SLOT_HOST(s) + o));
+				o++
+			:: else -> break
+			od;
+			o = oa;
+			entered = true
+		:: else -> s++
+		fi
+	:: s < NSLOTS && entered && o < ob ->
+#ifdef YIELD
+		if
+		:: zapped >= 1 && o > oa -> break
+		:: else -> skip
+		fi;
+#endif
+		spte[SLOT_SPTE(s) + o] = 0;
+		o++;
+		zapped++
+	:: s < NSLOTS && entered && o >= ob ->
+		entered = false;
+		s++
+	od
+}
+
 proctype invalidator(byte id; byte kind; byte lo; byte hi)
 {
-	byte s, oa, ob, o, mask;
-	bool began;
+	byte s, oa, ob, o, mask, zapped;
+	bool began, entered;
 
-	/* Phase 1, mmu_lock held for write. [oa, ob) is the overlap of the
-	 * invalidation with slot s, as page offsets into the slot: a notifier
-	 * reaches slots with an hva through host pages (== hva), a guest_memfd
-	 * punch reaches private slots through gfns. */
+	/* Phase 1, mmu_lock held for write: the first lock hold. */
 	d_step {
 		if
 		:: kind == NOTIFIER ->
@@ -89,54 +167,22 @@ proctype invalidator(byte id; byte kind; byte lo; byte hi)
 		:: else ->
 			printf("@@ inval%d phase 1: guest_memfd gfn [%d,%d)\n", id, lo, hi)
 		fi;
-		s = 0;
-		do
-		:: s < NSLOTS ->
-			oa = 0;
-			ob = 0;
-			if
-			:: kind == NOTIFIER && !SLOT_PRIVATE(s) &&
-			   lo < SLOT_HOST(s) + SLOT_NPAGES(s) && hi > SLOT_HOST(s) ->
-				oa = (lo > SLOT_HOST(s) -> lo - SLOT_HOST(s) : 0);
-				ob = (hi < SLOT_HOST(s) + SLOT_NPAGES(s) ->
-				      hi - SLOT_HOST(s) : SLOT_NPAGES(s))
-			:: kind == GMEM && SLOT_PRIVATE(s) &&
-			   lo < SLOT_GFN(s) + SLOT_NPAGES(s) && hi > SLOT_GFN(s) ->
-				oa = (lo > SLOT_GFN(s) -> lo - SLOT_GFN(s) : 0);
-				ob = (hi < SLOT_GFN(s) + SLOT_NPAGES(s) ->
-				      hi - SLOT_GFN(s) : SLOT_NPAGES(s))
-			:: else -> skip
-			fi;
-			if
-			:: oa < ob ->
-				/* begin once, at the first overlapping slot */
-				if
-				:: !began ->
-					tr_begin(kind, lo, hi);
-					began = true;
-					printf("@@   begin\n")
-				:: else -> skip
-				fi;
-				tr_range_add(SLOT_GFN(s) + oa, SLOT_GFN(s) + ob);
-				printf("@@   range_add slot%d gfn [%d,%d), zap\n", s,
-				       SLOT_GFN(s) + oa, SLOT_GFN(s) + ob);
-				o = oa;
-				do
-				:: o < ob ->
-					spte[SLOT_SPTE(s) + o] = 0;
-					mask = mask | (1 << (SLOT_HOST(s) + o));
-					o++
-				:: else -> break
-				od
-			:: else -> skip
-			fi;
-			s++
-		:: else -> break
-		od;
-		/* The oracle knows the pages only if KVM took part (begin). */
-		cover[id] = (began -> mask : 0);
+		walk_hold();
 		print_tracker()
 	};
+	/* Further lock holds after yields (only with YIELD). */
+	do
+	:: s < NSLOTS ->
+		d_step {
+			printf("@@ inval%d phase 1: zap after yield\n", id);
+			walk_hold();
+			print_tracker()
+		}
+	:: else -> break
+	od;
+	/* A statement outside any d_step for the break to land on: spin
+	 * rejects a jump into a d_step sequence. */
+	zapped = 0;
 
 	/* Phase 2, no lock: the host changes the pages. */
 	d_step {
@@ -180,7 +226,7 @@ inline locked_check(s, g)
 		i = 0;
 		do
 		:: i < NINVAL ->
-			stale = stale || COVERED(HOST_OF(s, g), i);
+			stale = stale || COVERED(SPTE_OF(s, g), i);
 			i++
 		:: else -> break
 		od;
@@ -221,7 +267,7 @@ proctype vcpu(byte id; byte s; byte g)
 		printf("@@ vcpu%d read seq: snapshot %d (fault gfn %d, slot%d)\n",
 		       id, snap_seq, g, s)
 	   };
-#ifdef EARLY_CHECK
+#ifdef PRECHECK
 	   d_step {
 		CHECK(s, g, snap_seq, r);
 		if
@@ -237,7 +283,7 @@ proctype vcpu(byte id; byte s; byte g)
 			printf("@@ vcpu%d resolve: host page %d generation %d\n",
 			       id, HOST_OF(s, g), snap_gen)
 		};
-#ifdef EARLY_CHECK
+#ifdef PRECHECK
 		d_step {
 			CHECK(s, g, snap_seq, r);
 			if

@@ -32,7 +32,7 @@ grep -q 'range=\[2,3), truly stale' <<<"$out" && ok ||
 
 out=$("$bench" explore --vs-spin --scenario=smm 2>"$tmp/err"); rc=$?
 err=$(cat "$tmp/err")
-if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"accepted: multislot, alias, concurrent, private, all"* ]]; then ok
+if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"accepted: multislot, alias, concurrent, private, yield, all"* ]]; then ok
 else ko "--scenario=smm: rc $rc, stdout '${out:0:60}', stderr '$err'"; fi
 
 summary cli_vs_spin
