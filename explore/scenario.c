@@ -135,8 +135,30 @@ static const struct scenario nested = {
 		    { NOTIFIER(3, 5) } },
 };
 
+/* More ranges in flight than a bounded tracker keeps apart: one notifier
+ * reaches four aliases of one host range (four range_adds under one begin)
+ * while a second one invalidates the slot in the middle. A tracker with K
+ * ranges must merge or spill here, and what it merged or spilled must stay
+ * covered until its owner ends, however the two ends interleave. */
+static const struct scenario overflow = {
+	.name = "overflow",
+	.description = "A0..A3 = gfn [0,2), [8,10), [16,18), [24,26) all on hva [0,2), M = gfn [12,14) on hva [2,4); "
+		       "vcpu0 faults gfn 24 (A3), vcpu1 faults gfn 12 (M); inval0 = notifier on hva [0,2), inval1 = notifier on hva [2,4)",
+	.shows = "bounded trackers overflow (merge or spill) and must still cover A3 until inval0 ends",
+	.n_as = 1,
+	.n_slots = 5,
+	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 8, 2, 0), SHARED(0, 12, 2, 2),
+		   SHARED(0, 16, 2, 0), SHARED(0, 24, 2, 0) },
+	.n_vcpus = 2,
+	.n_faults = { 1, 1 },
+	.faults = { { { .slot = 4, .gfn = 24 } }, { { .slot = 2, .gfn = 12 } } },
+	.n_invals = 2,
+	.n_inval_plans = { 1, 1 },
+	.invals = { { NOTIFIER(0, 2) }, { NOTIFIER(2, 4) } },
+};
+
 const struct scenario *const scenarios[] = {
-	&multislot, &alias, &concurrent, &private_, &smm, &nested, NULL,
+	&multislot, &alias, &concurrent, &private_, &smm, &nested, &overflow, NULL,
 };
 
 const char *const *scenario_names(void)

@@ -45,7 +45,8 @@ struct parent_runs {
 	struct summary s[MAX_SCENARIOS][2];
 };
 
-static struct parent_runs parents[] = { { .name = "hva" }, { .name = "union" } };
+static struct parent_runs parents[] = { { .name = "hva" }, { .name = "union" },
+					{ .name = "perinval" } };
 static struct scenario_world worlds[MAX_SCENARIOS];
 static unsigned n_worlds;
 

@@ -50,7 +50,8 @@ struct parent_runs {
 	struct sim_result r[PAT_COUNT][MUTANT_SIM_SEEDS];
 };
 
-static struct parent_runs parents[] = { { .name = "hva" }, { .name = "union" } };
+static struct parent_runs parents[] = { { .name = "hva" }, { .name = "union" },
+					{ .name = "perinval" } };
 
 static int run(int pattern, uint64_t seed, const struct tracker_ops *ops,
 	       struct sim_result *out)
