@@ -108,17 +108,14 @@ static const char *compare_trails(const struct explore_result *ex,
 
 static int run_row(struct row *r, uint32_t max_states, char *err, size_t errlen)
 {
-	const struct scenario *sc = scenario_find(r->scenario);
+	static struct scenario sc; /* the world points at it; rows run one by one */
 	struct explore_options eo = { .early_check = r->early,
 				      .max_states = max_states };
 	struct spin_opts so;
 	struct scenario_world w;
 
-	if (!sc) {
-		snprintf(err, errlen, "the explorer has no scenario '%s'", r->scenario);
-		return -1;
-	}
-	if (scenario_build(sc, &w, err, errlen) < 0 ||
+	if (scenario_find(r->scenario, &sc, err, errlen) < 0 ||
+	    scenario_build(&sc, &w, err, errlen) < 0 ||
 	    explore_run(&w, tracker_find(r->tracker), &eo, &r->ex, err, errlen) < 0)
 		return -1;
 	r->ex_violation = r->ex.violations > 0 || r->ex.stale_terminal_states > 0;

@@ -7,7 +7,7 @@ set -u
 bench=$1
 . "$(dirname "$0")/../../tests/lib.sh"
 
-expect_bad "--scenario: unknown value 'bogus'; accepted: multislot, alias, concurrent, private, smm, nested, all" explore --scenario=bogus
+expect_bad "--scenario: unknown value 'bogus'; accepted: alias, concurrent, multislot, nested, private, smm, all" explore --scenario=bogus
 expect_bad "--tracker: unknown value 'nope'; accepted: $(registered_list), all" explore --tracker=nope
 expect_bad "--early-check: unknown value 'maybe'; accepted: both, on, off" explore --early-check=maybe
 expect_bad "unknown option '--frobnicate'" explore --frobnicate
