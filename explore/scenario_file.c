@@ -41,7 +41,10 @@ static int fail(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%u: %s", p->path, p->line, msg);
+	if (p->line)
+		snprintf(p->err, p->errlen, "%s:%u: %s", p->path, p->line, msg);
+	else /* about the file as a whole */
+		snprintf(p->err, p->errlen, "%s: %s", p->path, msg);
 	return -1;
 }
 

@@ -41,7 +41,6 @@ tools/deps.sh && cmake -S . -B build -DWERROR=ON && cmake --build build -j2 && c
 ./build/bench stress --quick --preempt	0	^stress/mixed/exact/threads:1 
 ./build/bench stress --quick --placement=compact --threads=1,2,8	0	^stress/mixed/exact/threads:8 
 ./build/bench stress --benchmark_filter='^stress/alias/' --benchmark_out=a.json --benchmark_out_format=json	0	^stress/alias/union/threads:2 
-#spin-by-hand	0	@@
 T
 }
 
