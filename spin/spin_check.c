@@ -84,24 +84,6 @@ bool spin_available(char *why, size_t len)
 	return true;
 }
 
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
-
-static void join(const char *const *list, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (const char *const *p = list; *p; p++) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, len - n, "%s%s", p == list ? "" : ", ", *p);
-	}
-}
-
 /* The generated top file: the selection as #defines, the world generated
  * from the scenario file, then the model. */
 static int write_top(const char *dir, const struct scenario *sc,

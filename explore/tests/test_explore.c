@@ -72,18 +72,19 @@ static void test_world_codec(void)
  * by handle, so a tracker reusing it would have had worlds merged.) */
 static void test_private_block_is_state(void)
 {
-	const struct scenario *sc = scenario_find("alias");
+	struct scenario sc;
 	struct scenario_world w;
 	struct world_shape ws;
 	struct state_set set;
 	struct vm vm;
 	unsigned char *a, *b, *enc;
 	uint32_t idx;
-	char err[256];
+	char err[256] = "";
 
-	if (!sc || scenario_build(sc, &w, err, sizeof(err)) < 0 ||
+	if (scenario_find("alias", &sc, err, sizeof(err)) < 0 ||
+	    scenario_build(&sc, &w, err, sizeof(err)) < 0 ||
 	    vm_init(&vm, &w.layout, tracker_find("union")) < 0) {
-		CHECK_FAIL("alias world: %s", sc ? err : "no scenario");
+		CHECK_FAIL("alias world: %s", err);
 		return;
 	}
 	world_shape_init(&ws, sizeof(struct vm_state) +
@@ -92,7 +93,7 @@ static void test_private_block_is_state(void)
 	a = calloc(1, ws.rec_bytes);
 	b = calloc(1, ws.rec_bytes);
 	enc = calloc(1, world_encoded_max(&ws));
-	CHECK(a && b && enc && state_set_init(&set, 16) == 0, "alloc");
+	CHECK(a && b && enc && state_set_init(&set, 16, 0) == 0, "alloc");
 	if (!a || !b || !enc)
 		goto out;
 	memcpy(world_vm(&ws, a), vm.st, sizeof(struct vm_state));
