@@ -237,7 +237,7 @@ static void print_json(const struct row *rows, int n)
 			char file[128];
 
 			spin_tracker_model_file(r->tracker, file, sizeof(file));
-			json_null(&j, "spin");
+			json_write_null(&j, "spin");
 			json_string(&j, "spin_model_missing", file);
 		} else {
 			spin_verdict_write_json(&j, "spin", &r->sp);

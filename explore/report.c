@@ -121,11 +121,11 @@ static void json_step(struct json_writer *j, const struct explore_step *s,
 	json_i64(j, "in_progress", s->in_progress);
 	json_u64(j, "seq", s->seq);
 	if (s->range_start == INVALID_KEY)
-		json_null(j, "range_start");
+		json_write_null(j, "range_start");
 	else
 		json_u64(j, "range_start", s->range_start);
 	if (s->range_end == INVALID_KEY)
-		json_null(j, "range_end");
+		json_write_null(j, "range_end");
 	else
 		json_u64(j, "range_end", s->range_end);
 	json_string(j, "tracker_state", s->state);
@@ -191,7 +191,7 @@ void report_json_tracker(struct json_writer *j,
 	if (best)
 		json_bool(j, "counterexample_early_check", best->early_check);
 	else
-		json_null(j, "counterexample_early_check");
+		json_write_null(j, "counterexample_early_check");
 	json_begin_array(j, "counterexample");
 	for (uint32_t k = 0; best && k < best->cex_len; k++)
 		json_step(j, &best->cex[k], k);

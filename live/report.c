@@ -226,16 +226,16 @@ void live_print_json(FILE *out, const struct live_report *r,
 	 * (report/common/json_in.c), and the first thing a reader compares. */
 	json_string(&w, "kernel", kernel_release(&u));
 	if (r->skipped[0]) {
-		json_null(&w, "measured");
-		json_null(&w, "model");
+		json_write_null(&w, "measured");
+		json_write_null(&w, "model");
 		json_string(&w, "skipped", r->skipped);
 	} else {
 		json_measured(&w, r);
 		if (pred)
 			json_model(&w, pred);
 		else
-			json_null(&w, "model");
-		json_null(&w, "skipped");
+			json_write_null(&w, "model");
+		json_write_null(&w, "skipped");
 		json_begin_object(&w, "calibration");
 		json_u64(&w, "pages", r->calib.pages);
 		json_u64(&w, "pf_taken", r->calib.pf_taken);

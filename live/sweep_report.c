@@ -175,8 +175,8 @@ static void json_point(struct json_writer *w, const struct sweep_point *pt,
 		json_u64(w, "steps", pm->steps);
 		json_end_object(w);
 	} else {
-		json_null(w, "predicted");
-		json_null(w, "error");
+		json_write_null(w, "predicted");
+		json_write_null(w, "error");
 	}
 	json_end_object(w);
 }
@@ -233,13 +233,13 @@ void live_sweep_print_json(FILE *out, const struct live_sweep *sw,
 	json_init(&w, out, true);
 	json_begin_object(&w, NULL);
 	json_string(&w, "kernel", kernel_release(&u));
-	json_null(&w, "measured");
-	json_null(&w, "model");
+	json_write_null(&w, "measured");
+	json_write_null(&w, "model");
 	if (sw->skipped[0]) {
 		json_string(&w, "skipped", sw->skipped);
-		json_null(&w, "sweep");
+		json_write_null(&w, "sweep");
 	} else {
-		json_null(&w, "skipped");
+		json_write_null(&w, "skipped");
 		json_begin_object(&w, "sweep");
 		json_u64(&w, "runs", sw->runs);
 		json_double(&w, "seconds", sw->seconds);

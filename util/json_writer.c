@@ -109,7 +109,7 @@ void json_string(struct json_writer *w, const char *key, const char *s)
 	write_escaped(w->out, s ? s : "");
 }
 
-void json_null(struct json_writer *w, const char *key)
+void json_write_null(struct json_writer *w, const char *key)
 {
 	element(w, key);
 	fputs("null", w->out);

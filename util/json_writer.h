@@ -29,7 +29,7 @@ void json_i64(struct json_writer *w, const char *key, int64_t v);
 void json_double(struct json_writer *w, const char *key, double v);
 void json_bool(struct json_writer *w, const char *key, bool v);
 void json_string(struct json_writer *w, const char *key, const char *s);
-void json_null(struct json_writer *w, const char *key);
+void json_write_null(struct json_writer *w, const char *key);
 /* Ends the document with a newline. */
 void json_finish(struct json_writer *w);
 
