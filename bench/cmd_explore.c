@@ -2,6 +2,7 @@
  * every tracker; a thin command over the library: options in, table or JSON
  * out. Everything is explored before anything is printed, so a failure
  * leaves no partial output. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +22,41 @@ static const char *const early_names[] = { "both", "on", "off", NULL };
 
 static void usage(const struct opt_spec *specs)
 {
-	printf("usage: bench explore [--scenario=NAME|all] [--tracker=NAME|all] "
-	       "[--early-check=both|on|off] [--max-states=N] [--json]\n"
+	const char *const *names = scenario_names();
+	char err[512];
+
+	printf("usage: bench explore [--scenario=NAME|all | --scenario-file=F] "
+	       "[--tracker=NAME|all]\n       [--early-check=both|on|off] "
+	       "[--reduce=off|symmetry|por|on] [--max-states=N]\n       "
+	       "[--max-memory=MIB] [--json]\n"
 	       "Enumerates every interleaving of a small scenario's actor steps "
 	       "(breadth-first, visited\nstates hashed) for each tracker, and "
 	       "reports states, transitions, the transitions that\ninstall a "
 	       "stale SPTE (violations) and the shortest violating schedule.\n\n"
-	       "Scenarios:\n");
-	for (size_t i = 0; scenarios[i]; i++)
-		printf("  %-10s %s\n  %-10s expected: %s\n", scenarios[i]->name,
-		       scenarios[i]->description, "", scenarios[i]->shows);
+	       "Scenarios are files (format: scenarios/README.md); the built-in "
+	       "ones, in %s:\n", scenario_dir());
+	for (size_t i = 0; names[i]; i++) {
+		struct scenario *sc = malloc(sizeof(*sc));
+
+		if (sc && scenario_find(names[i], sc, err, sizeof(err)) == 0)
+			printf("  %-10s %s\n  %-10s expected: %s\n", sc->name,
+			       sc->description, "", sc->shows[0] ? sc->shows : "-");
+		else
+			printf("  %-10s (cannot load: %s)\n", names[i], err);
+		free(sc);
+	}
 	printf("\nOptions:\n");
 	opts_usage(specs, stdout);
 	printf("\n--early-check=both explores with the Linux 6.8+ lock-free "
 	       "pre-checks on and off\n(one table row each); the JSON totals "
 	       "add both runs up and give the shortest\ncounterexample of the "
 	       "two (counterexample_early_check says which).\n"
+	       "--reduce: symmetry merges worlds that differ only by swapping "
+	       "actors with the same\nscript; por expands, where it can, only a "
+	       "persistent set of independent actor steps;\non does both. "
+	       "Verdicts are the same; states and transitions count the "
+	       "reduced graph,\nand with por the shortest schedule comes from a "
+	       "second search without it.\n"
 	       "JSON: one object {\"scenario\", \"trackers\": {NAME: {\"states\", "
 	       "\"transitions\", \"violations\",\n\"counterexample\": [steps], "
 	       "\"runs\": [...], \"timing\"}}}; with --scenario=all, an array "
@@ -46,16 +66,19 @@ static void usage(const struct opt_spec *specs)
 	       "that ends in a check\nretrying on the range with nothing "
 	       "stale, with the tracker's whole state per\nstep (JSON: "
 	       "\"spurious_example\" in each run).\n"
+	       "Long searches print progress to stderr every %.0f s.\n"
 	       "--vs-spin runs spin on the same scenarios and prints both "
 	       "checkers' verdicts side by\nside (see bench explore --vs-spin "
 	       "--help); it exits 1 when they disagree.\n"
 	       "Exit status: 0 done (violations are findings, not failures); 1 "
-	       "a search hit --max-states\nor found the oracle and the end "
-	       "audit disagreeing; 2 bad input.\n");
+	       "a search hit --max-states\nor --max-memory, found the oracle and "
+	       "the end audit disagreeing, or a scenario's\n'expect' line did not "
+	       "hold; 2 bad input (a scenario file's error names FILE:LINE).\n",
+	       EXPLORE_PROGRESS_SECONDS);
 }
 
 struct plan {
-	const struct scenario *sc[MAX_CHOICES];
+	struct scenario *sc[MAX_CHOICES];
 	int n_sc;
 	const struct tracker_ops *tr[MAX_CHOICES];
 	int n_tr;
@@ -143,7 +166,62 @@ static void print_json(const struct plan *p, struct scenario_results *res,
 	json_finish(&j);
 }
 
-/* 1 when a search did not finish or the model contradicted itself. */
+static void print_stops(const struct plan *p, struct scenario_results *res)
+{
+	for (int s = 0; s < p->n_sc; s++)
+		for (int t = 0; t < p->n_tr; t++)
+			for (int m = 0; m < p->n_modes; m++) {
+				const struct explore_result *r = &res[s].runs[t][m];
+
+				if (r->stopped == STOP_STATES)
+					fprintf(stderr, "bench explore: %s/%s: stopped at "
+						"--max-states=%u (%" PRIu64 " states); the "
+						"result is partial\n", p->sc[s]->name,
+						r->tracker->name, p->opt.max_states, r->states);
+				else if (r->stopped == STOP_MEMORY)
+					fprintf(stderr, "bench explore: %s/%s: stopped at "
+						"--max-memory=%" PRIu64 " MiB (%" PRIu64
+						" states); the result is partial\n",
+						p->sc[s]->name, r->tracker->name,
+						p->opt.max_memory >> 20, r->states);
+			}
+}
+
+/* The scenario file's `expect` lines against what was explored. Returns the
+ * number that did not hold (each reported on stderr as FILE:LINE). */
+static int check_expectations(const struct plan *p, struct scenario_results *res)
+{
+	int bad = 0;
+
+	for (int s = 0; s < p->n_sc; s++) {
+		const struct scenario *sc = p->sc[s];
+
+		for (uint32_t e = 0; e < sc->n_expect; e++) {
+			const struct scenario_expect *x = &sc->expect[e];
+
+			for (int t = 0; t < p->n_tr; t++)
+				for (int m = 0; m < p->n_modes; m++) {
+					const struct explore_result *r = &res[s].runs[t][m];
+					bool found = r->violations || r->stale_terminal_states;
+
+					if (strcmp(x->tracker, p->tr[t]->name) != 0 ||
+					    (x->early >= 0 && x->early != (int)p->modes[m]) ||
+					    (!r->complete && !found) || found == x->violation)
+						continue;
+					fprintf(stderr, "%s:%u: expected %s %s (pre-checks %s); "
+						"the explorer found %s\n", sc->path, x->line,
+						x->tracker, x->violation ? "violation" : "safe",
+						p->modes[m] ? "on" : "off",
+						found ? "a violation" : "it safe");
+					bad++;
+				}
+		}
+	}
+	return bad;
+}
+
+/* 1 when a search did not finish, the model contradicted itself, or an
+ * expectation failed. */
 static int findings_status(const struct plan *p, struct scenario_results *res)
 {
 	int rc = 0;
@@ -157,6 +235,9 @@ static int findings_status(const struct plan *p, struct scenario_results *res)
 				if (!r->complete || r->inconsistencies)
 					rc = 1;
 			}
+	print_stops(p, res);
+	if (check_expectations(p, res))
+		rc = 1;
 	return rc;
 }
 
@@ -201,15 +282,51 @@ static int drop_vs_spin(int argc, char **argv)
 	return out;
 }
 
+static const char *const reduce_names[] = { "off", "symmetry", "por", "on", NULL };
+static const unsigned reduce_bits[] = { 0, REDUCE_SYMMETRY, REDUCE_POR,
+					REDUCE_SYMMETRY | REDUCE_POR };
+
+/* The scenarios to explore: one file, one built-in, or every built-in.
+ * Returns 0, or -1 with the message printed (exit 2: bad input). */
+static int load_scenarios(struct plan *p, const char *file, int sc_idx,
+			  const char *const *sc_choices, int n_sc)
+{
+	char err[1024];
+
+	for (int i = 0; i < n_sc; i++) {
+		struct scenario *sc;
+		int rc;
+
+		if (file ? i > 0 : (sc_idx != n_sc && i != sc_idx))
+			continue;
+		sc = malloc(sizeof(*sc));
+		if (!sc) {
+			fprintf(stderr, "bench explore: out of memory\n");
+			return -1;
+		}
+		p->sc[p->n_sc++] = sc;
+		rc = file ? scenario_load(file, sc, err, sizeof(err))
+			  : scenario_find(sc_choices[i], sc, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "bench explore: %s%s\n",
+				file ? "--scenario-file: " : "", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	const char *sc_choices[MAX_CHOICES], *tr_choices[MAX_CHOICES];
-	int n_sc, n_tr, sc_idx, tr_idx, early = EARLY_BOTH;
+	int n_sc, n_tr, sc_idx, tr_idx, early = EARLY_BOTH, reduce = 0;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
+	uint64_t max_mib = EXPLORE_DEFAULT_MAX_MEMORY_MIB;
+	const char *file = NULL;
 	bool json = false, spurious = false;
 	struct opts_result o;
 	struct plan p;
-	struct scenario_results *res;
+	struct scenario_results *res = NULL;
 	int rc;
 
 	/* --vs-spin[=0|1]: the comparison with spin, which has its own
@@ -229,15 +346,24 @@ int cmd_explore(int argc, char **argv)
 	tr_idx = n_tr;
 	const struct opt_spec specs[] = {
 		{ .name = "scenario", .type = OPT_CHOICE, .dest = &sc_idx,
-		  .choices = sc_choices, .help = "scenario to explore (default all)" },
+		  .choices = sc_choices,
+		  .help = "built-in scenario (scenarios/NAME.scn; default all)" },
+		{ .name = "scenario-file", .type = OPT_STRING, .dest = &file,
+		  .help = "explore this scenario file instead (scenarios/README.md)" },
 		{ .name = "tracker", .type = OPT_CHOICE, .dest = &tr_idx,
 		  .choices = tr_choices, .help = "tracker to explore (default all)" },
 		{ .name = "early-check", .type = OPT_CHOICE, .dest = &early,
 		  .choices = early_names,
 		  .help = "lock-free pre-checks: both (default), on, off" },
+		{ .name = "reduce", .type = OPT_CHOICE, .dest = &reduce,
+		  .choices = reduce_names,
+		  .help = "state-space reduction: off (default), symmetry, por, on (both)" },
 		{ .name = "max-states", .type = OPT_U64, .dest = &max_states,
 		  .min = 1, .max = UINT32_MAX - 1,
 		  .help = "stop a search after this many states (exit 1)" },
+		{ .name = "max-memory", .type = OPT_U64, .dest = &max_mib,
+		  .min = 1, .max = 1u << 20,
+		  .help = "MiB the visited set may hold; a search stops there (exit 1)" },
 		{ .name = "json", .type = OPT_FLAG, .dest = &json,
 		  .help = "JSON instead of the table (format: see above)" },
 		{ .name = "spurious-trace", .type = OPT_FLAG, .dest = &spurious,
@@ -253,10 +379,13 @@ int cmd_explore(int argc, char **argv)
 		usage(specs);
 		return 0;
 	}
+	if (file && sc_idx != n_sc) {
+		fprintf(stderr, "bench explore: --scenario and --scenario-file: "
+			"give one or the other\n");
+		return 2;
+	}
 	memset(&p, 0, sizeof(p));
-	for (int i = 0; i < n_sc; i++)
-		if (sc_idx == n_sc || i == sc_idx)
-			p.sc[p.n_sc++] = scenario_find(sc_choices[i]);
+	rc = load_scenarios(&p, file, sc_idx, sc_choices, n_sc) < 0 ? 2 : 0;
 	for (int i = 0; i < n_tr; i++)
 		if (tr_idx == n_tr || i == tr_idx)
 			p.tr[p.n_tr++] = tracker_find(tr_choices[i]);
@@ -266,26 +395,35 @@ int cmd_explore(int argc, char **argv)
 		p.modes[p.n_modes++] = false;
 	p.opt.max_states = (uint32_t)max_states;
 	p.opt.spurious_trace = spurious;
+	p.opt.max_memory = max_mib << 20;
+	p.opt.reduce = reduce_bits[reduce];
+	p.opt.progress = true;
 
-	res = calloc((size_t)p.n_sc, sizeof(*res));
-	if (!res) {
-		fprintf(stderr, "bench explore: out of memory\n");
-		return 1;
-	}
-	rc = run_all(&p, res);
 	if (rc == 0) {
-		if (json)
-			print_json(&p, res, sc_idx == n_sc);
-		else
-			print_text(&p, res);
-		rc = findings_status(&p, res);
-	} else {
-		rc = 1;
+		res = calloc((size_t)p.n_sc, sizeof(*res));
+		if (!res) {
+			fprintf(stderr, "bench explore: out of memory\n");
+			rc = 1;
+		}
+	}
+	if (rc == 0) {
+		rc = run_all(&p, res);
+		if (rc == 0) {
+			if (json)
+				print_json(&p, res, !file && sc_idx == n_sc);
+			else
+				print_text(&p, res);
+			rc = findings_status(&p, res);
+		} else {
+			rc = 1;
+		}
+		for (int s = 0; s < p.n_sc; s++)
+			for (int t = 0; t < p.n_tr; t++)
+				for (int m = 0; m < p.n_modes; m++)
+					explore_result_free(&res[s].runs[t][m]);
 	}
 	for (int s = 0; s < p.n_sc; s++)
-		for (int t = 0; t < p.n_tr; t++)
-			for (int m = 0; m < p.n_modes; m++)
-				explore_result_free(&res[s].runs[t][m]);
+		free(p.sc[s]);
 	free(res);
 	return rc;
 }

@@ -106,18 +106,15 @@ static const char *compare_trails(const struct explore_result *ex,
 	return same ? "same" : ne == ns ? "same length" : "differs";
 }
 
-static int run_row(struct row *r, uint32_t max_states, char *err, size_t errlen)
+static int run_row(struct row *r, const struct scenario *sc,
+		   uint32_t max_states, unsigned reduce, char *err, size_t errlen)
 {
-	const struct scenario *sc = scenario_find(r->scenario);
 	struct explore_options eo = { .early_check = r->early,
-				      .max_states = max_states };
+				      .max_states = max_states,
+				      .reduce = reduce, .progress = true };
 	struct spin_opts so;
 	struct scenario_world w;
 
-	if (!sc) {
-		snprintf(err, errlen, "the explorer has no scenario '%s'", r->scenario);
-		return -1;
-	}
 	if (scenario_build(sc, &w, err, errlen) < 0 ||
 	    explore_run(&w, tracker_find(r->tracker), &eo, &r->ex, err, errlen) < 0)
 		return -1;
@@ -131,7 +128,7 @@ static int run_row(struct row *r, uint32_t max_states, char *err, size_t errlen)
 	}
 	spin_opts_default(&so);
 	so.early_check = r->early;
-	if (spin_check_opts(r->scenario, r->tracker, &so, &r->sp, err, errlen) < 0)
+	if (spin_check_world(sc, r->tracker, &so, &r->sp, err, errlen) < 0)
 		return -1;
 	r->agree = r->ex.complete && r->ex_violation == r->sp.violation;
 	r->trail = r->ex_violation && r->sp.violation ?
@@ -253,14 +250,20 @@ static void print_json(const struct row *rows, int n)
 	json_finish(&j);
 }
 
+static const char *const reduce_names[] = { "off", "symmetry", "por", "on", NULL };
+static const unsigned reduce_bits[] = { 0, REDUCE_SYMMETRY, REDUCE_POR,
+					REDUCE_SYMMETRY | REDUCE_POR };
+
 int cmd_explore_vs_spin(int argc, char **argv)
 {
 	const char *sc_choices[MAX_NAMES], *tr_choices[MAX_NAMES];
-	int n_sc = opts_choices_with_all(spin_scenarios, sc_choices, MAX_NAMES);
+	int n_sc = opts_choices_with_all(scenario_names(), sc_choices, MAX_NAMES);
 	int n_tr = opts_choices_with_all(tracker_names(), tr_choices, MAX_NAMES);
-	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, n = 0, rc = 0;
+	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, reduce = 0, n = 0, rc = 0;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
 	bool json = false, vs_spin = false;
+	const char *file = NULL;
+	struct scenario *sc = NULL;
 	struct opts_result o;
 	struct row *rows;
 	char err[1024];
@@ -268,11 +271,15 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		{ .name = "vs-spin", .type = OPT_FLAG, .dest = &vs_spin,
 		  .help = "compare with spin (this command)" },
 		{ .name = "scenario", .type = OPT_CHOICE, .dest = &sc_idx,
-		  .choices = sc_choices, .help = "scenarios spin models (default all)" },
+		  .choices = sc_choices, .help = "built-in scenario (default all)" },
+		{ .name = "scenario-file", .type = OPT_STRING, .dest = &file,
+		  .help = "this scenario file instead (spin's world is generated from it)" },
 		{ .name = "tracker", .type = OPT_CHOICE, .dest = &tr_idx,
 		  .choices = tr_choices, .help = "registered trackers (default all); one with no Promela model is explored only" },
 		{ .name = "early-check", .type = OPT_CHOICE, .dest = &early,
 		  .choices = early_names, .help = "lock-free pre-checks: both (default), on, off" },
+		{ .name = "reduce", .type = OPT_CHOICE, .dest = &reduce,
+		  .choices = reduce_names, .help = "the explorer's reduction: off (default), symmetry, por, on" },
 		{ .name = "max-states", .type = OPT_U64, .dest = &max_states,
 		  .min = 1, .max = UINT32_MAX - 1, .help = "explorer state limit" },
 		{ .name = "json", .type = OPT_FLAG, .dest = &json,
@@ -285,21 +292,52 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		return 2;
 	}
 	if (o.help) {
-		printf("usage: bench explore --vs-spin [--scenario=NAME|all] "
-		       "[--tracker=NAME|all] [--early-check=both|on|off] [--json]\n"
-		       "Runs the explorer and spin (spin/model/retry.pml) on the same "
-		       "scenario x tracker and\nprints both verdicts, states and times; "
-		       "exit 1 when they disagree or spin fails.\n\nOptions:\n");
+		printf("usage: bench explore --vs-spin [--scenario=NAME|all | "
+		       "--scenario-file=F] [--tracker=NAME|all]\n"
+		       "       [--early-check=both|on|off] [--reduce=off|symmetry|por|on] "
+		       "[--json]\n"
+		       "Runs the explorer and spin (spin/model/retry.pml, instantiated "
+		       "with the world generated\nfrom the scenario file) on the same "
+		       "scenario x tracker and prints both verdicts,\nstates and times; "
+		       "exit 1 when they disagree or spin fails. spin's time is ./pan "
+		       "alone;\nbuilding it (spin -a, gcc) is reported apart.\n\nOptions:\n");
 		opts_usage(specs, stdout);
 		return 0;
 	}
+	if (file && sc_idx != n_sc) {
+		fprintf(stderr, "bench explore --vs-spin: --scenario and "
+			"--scenario-file: give one or the other\n");
+		return 2;
+	}
+	sc = malloc(sizeof(*sc) * (size_t)(file ? 1 : n_sc));
+	if (!sc) {
+		fprintf(stderr, "bench explore --vs-spin: out of memory\n");
+		return 1;
+	}
+	for (int s = 0; s < (file ? 1 : n_sc); s++) {
+		int lr = file ? scenario_load(file, &sc[s], err, sizeof(err))
+			      : scenario_find(sc_choices[s], &sc[s], err, sizeof(err));
+
+		if (lr < 0) {
+			fprintf(stderr, "bench explore --vs-spin: %s%s\n",
+				file ? "--scenario-file: " : "", err);
+			free(sc);
+			return 2;
+		}
+	}
+	if (file) {
+		n_sc = 1;
+		sc_idx = 1;
+	}
 	if (!spin_available(err, sizeof(err))) {
 		fprintf(stderr, "bench explore --vs-spin: %s\n", err);
+		free(sc);
 		return 1;
 	}
 	rows = calloc(MAX_NAMES * MAX_NAMES * 2, sizeof(*rows));
 	if (!rows) {
 		fprintf(stderr, "bench explore --vs-spin: out of memory\n");
+		free(sc);
 		return 1;
 	}
 	for (int s = 0; s < n_sc && rc == 0; s++)
@@ -312,11 +350,12 @@ int cmd_explore_vs_spin(int argc, char **argv)
 				    (sc_idx != n_sc && s != sc_idx) ||
 				    (tr_idx != n_tr && t != tr_idx))
 					continue;
-				r->scenario = sc_choices[s];
+				r->scenario = sc[s].name;
 				r->tracker = tr_choices[t];
 				r->early = m == 0;
 				n++;
-				if (run_row(r, (uint32_t)max_states, err, sizeof(err)) < 0) {
+				if (run_row(r, &sc[s], (uint32_t)max_states,
+					    reduce_bits[reduce], err, sizeof(err)) < 0) {
 					fprintf(stderr, "bench explore --vs-spin: %s/%s: %s\n",
 						r->scenario, r->tracker, err);
 					rc = 1;
@@ -333,5 +372,6 @@ int cmd_explore_vs_spin(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		explore_result_free(&rows[i].ex);
 	free(rows);
+	free(sc);
 	return rc;
 }

@@ -31,6 +31,17 @@
 
 #define EXPLORE_DEFAULT_MAX_STATES 2000000u
 #define EXPLORE_STATE_LEN 256 /* a tracker's describe() per step */
+#define EXPLORE_DEFAULT_MAX_MEMORY_MIB 2048u
+#define EXPLORE_PROGRESS_SECONDS 5.0 /* first progress line, then as often */
+
+/* Reductions (explore/reduce.h says why each is sound). */
+enum explore_reduce {
+	REDUCE_SYMMETRY = 1, /* identical vCPUs / invalidators are interchangeable */
+	REDUCE_POR = 2,      /* persistent sets over independent actor steps */
+};
+
+/* Why a search stopped before expanding every state. */
+enum explore_stop { STOP_NONE, STOP_STATES, STOP_MEMORY };
 
 /* One step of a counterexample, replayed, with the world after the step. */
 struct explore_step {
@@ -56,12 +67,20 @@ struct explore_options {
 	bool spurious_trace; /* also replay the shortest schedule that ends in
 			      * a spurious range retry (spur, spur_len) */
 	uint32_t max_states; /* 0: EXPLORE_DEFAULT_MAX_STATES */
+	uint64_t max_memory; /* bytes for the visited set; 0: the default */
+	unsigned reduce;     /* enum explore_reduce bits; 0: every interleaving */
+	bool progress;       /* long searches report to stderr */
+	bool stop_at_violation; /* stop after the BFS level of the first
+				 * violation (the shortest-trace search) */
 };
 
 struct explore_result {
 	const struct tracker_ops *tracker;
 	bool early_check;
 	bool complete;             /* every reachable state was expanded */
+	enum explore_stop stopped; /* why not, when !complete */
+	unsigned reduce;           /* the reductions used */
+	uint64_t full_expansions;  /* states expanded with every actor (POR) */
 	uint64_t states;           /* distinct world states reached */
 	uint64_t transitions;      /* actor steps taken from them */
 	uint64_t terminal_states;  /* states where every actor has finished */
@@ -85,6 +104,11 @@ struct explore_result {
 	 * tracker designer reads to see where the range is too wide. */
 	uint32_t spur_len;
 	struct explore_step *spur;
+	/* With REDUCE_POR the reduced graph may only hold longer schedules:
+	 * the shortest one comes from a second search without it (symmetry
+	 * kept, it preserves distances), which stops at the first violating
+	 * level. Its states (0 when not needed). */
+	uint64_t shortest_search_states;
 };
 
 /* Explores world w for one tracker. Returns 0 (the result may still be

@@ -5,6 +5,18 @@
 
 #include "model/registry.h"
 
+static const char *reduce_name(unsigned reduce)
+{
+	switch (reduce) {
+	case REDUCE_SYMMETRY:
+		return "symmetry";
+	case REDUCE_POR:
+		return "por";
+	default:
+		return "on";
+	}
+}
+
 void report_scenario_header(FILE *out, const struct scenario *sc)
 {
 	fprintf(out, "scenario %s: %s\n  expected: %s\n\n", sc->name,
@@ -35,7 +47,15 @@ void report_table_row(FILE *out, const struct explore_result *r)
 		r->transitions, r->terminal_states, r->violations,
 		r->stale_terminal_states, r->spurious_range_transitions, r->spurious_seq_transitions,
 		shortest, r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
-		r->complete ? "" : "  INCOMPLETE (state limit)");
+		r->complete ? "" : r->stopped == STOP_MEMORY
+				   ? "  INCOMPLETE (memory limit)"
+				   : "  INCOMPLETE (state limit)");
+	if (r->reduce)
+		fprintf(out, "  %-7s %-5s reduce=%s: %" PRIu64 " of %" PRIu64
+			" states expanded fully%s\n", "", "",
+			reduce_name(r->reduce), r->full_expansions, r->states,
+			r->shortest_search_states ? "; shortest schedule from a "
+			"search without por" : "");
 	if (r->inconsistencies)
 		fprintf(out, "  !! %" PRIu64 " terminal states where the end audit "
 			"finds a stale SPTE but no check installed one: the "
@@ -207,6 +227,14 @@ void report_json_tracker(struct json_writer *j,
 			for (uint32_t k = 0; k < runs[i].spur_len; k++)
 				json_step(j, &runs[i].spur[k], k);
 			json_end_array(j);
+		}
+		/* Only with --reduce: the default's JSON (and the baseline
+		 * compared against it) stays as it was. */
+		if (runs[i].reduce) {
+			json_string(j, "reduce", reduce_name(runs[i].reduce));
+			json_u64(j, "full_expansions", runs[i].full_expansions);
+			json_u64(j, "shortest_search_states",
+				 runs[i].shortest_search_states);
 		}
 		json_timing(j, runs[i].states, runs[i].seconds);
 		json_end_object(j);

@@ -1,160 +1,86 @@
-/* The scenarios of `bench explore`, and the scripted workload that feeds
- * their actors. Slots are 2 pages so that an invalidation can cover part of a
- * slot, as real ones do; everything else is as small as the point allows,
- * because the state space grows with every page and actor. */
+/* Scenarios by name (the files of the scenarios/ folder) and the scripted
+ * workload that feeds their actors. The parser is scenario_file.c. */
 #include "explore/scenario.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define SHARED(as, gfn, n, host) \
-	{ .as_id = (as), .private_mem = false, .base_gfn = (gfn), \
-	  .npages = (n), .host_base = (host) }
-#define PRIVATE(as, gfn, n, host) \
-	{ .as_id = (as), .private_mem = true, .base_gfn = (gfn), \
-	  .npages = (n), .host_base = (host) }
-#define NOTIFIER(hs, he) \
-	{ .kind = INVAL_NOTIFIER, .start = (hs), .end = (he), .phase2_steps = 1 }
-#define GMEM(as, gs, ge) \
-	{ .kind = INVAL_GMEM, .as_id = (as), .start = (gs), .end = (ge), \
-	  .phase2_steps = 1 }
+#include "util/opts.h"
 
-/* The review's case: one hva invalidation crossing two adjacent slots. */
-static const struct scenario multislot = {
-	.name = "multislot",
-	.description = "slot 0 = gfn [0,2) on hva [0,2), slot 1 = gfn [2,4) on hva [2,4); "
-		       "vcpu0 faults gfn 1 (slot 0); inval0 = notifier on hva [1,3)",
-	.shows = "gfn: the range keeps only slot 1's [2,3), so the fault in slot 0 installs a stale SPTE",
-	.n_as = 1,
-	.n_slots = 2,
-	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 2, 2, 2) },
-	.n_vcpus = 1,
-	.n_faults = { 1 },
-	.faults = { { { .slot = 0, .gfn = 1 } } },
-	.n_invals = 1,
-	.n_inval_plans = { 1 },
-	.invals = { { NOTIFIER(1, 3) } },
-};
+#ifndef SCENARIO_DIR
+#error "SCENARIO_DIR (the built-in scenario folder) must be compiled in"
+#endif
 
-/* Aliasing: A and B share host memory far apart in gfn; M in between has its
- * own. The fault in B must retry (its page is being invalidated through A's
- * alias too); the one in M must not need to. */
-static const struct scenario alias = {
-	.name = "alias",
-	.description = "A = gfn [0,2) and B = gfn [16,18) both on hva [0,2), M = gfn [8,10) on hva [2,4); "
-		       "vcpu0 faults gfn 16 (B), vcpu1 faults gfn 8 (M); inval0 = notifier on hva [0,2)",
-	.shows = "no tracker may miss B's fault; union's range spans the gap and retries M spuriously",
-	.n_as = 1,
-	.n_slots = 3,
-	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 8, 2, 2), SHARED(0, 16, 2, 0) },
-	.n_vcpus = 2,
-	.n_faults = { 1, 1 },
-	.faults = { { { .slot = 2, .gfn = 16 } }, { { .slot = 1, .gfn = 8 } } },
-	.n_invals = 1,
-	.n_inval_plans = { 1 },
-	.invals = { { NOTIFIER(0, 2) } },
-};
+#define MAX_BUILTIN 64
 
-/* Nesting: in_progress reaches 2, and the first end must not lose the
- * second's range (the seq bump alone does not protect a fault that read seq
- * after that end). */
-static const struct scenario concurrent = {
-	.name = "concurrent",
-	.description = "slot 0 = gfn [0,2) on hva [0,2), slot 1 = gfn [2,4) on hva [2,4); "
-		       "vcpu0 faults gfn 1; inval0 = notifier on hva [0,2), inval1 = notifier on hva [1,3)",
-	.shows = "nested invalidations (in_progress 2): safe trackers keep every range until the last end",
-	.n_as = 1,
-	.n_slots = 2,
-	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 2, 2, 2) },
-	.n_vcpus = 1,
-	.n_faults = { 1 },
-	.faults = { { { .slot = 0, .gfn = 1 } } },
-	.n_invals = 2,
-	.n_inval_plans = { 1, 1 },
-	.invals = { { NOTIFIER(0, 2) }, { NOTIFIER(1, 3) } },
-};
+const char *scenario_dir(void)
+{
+	const char *d = getenv("BENCH_SCENARIO_DIR");
 
-/* guest_memfd: no hva, so the hva tracker can only retry everything. The
- * shared slot's fault shows that cost; the private fault must never miss. */
-static const struct scenario private_ = {
-	.name = "private",
-	.description = "P = private gfn [0,2), S = shared gfn [2,4) on hva [2,4); "
-		       "vcpu0 faults gfn 1 (P), vcpu1 faults gfn 2 (S); inval0 = guest_memfd hole punch of gfn [0,2)",
-	.shows = "the private fault never installs a stale page; hva retries the shared fault too (whole-space range)",
-	.n_as = 1,
-	.n_slots = 2,
-	.slots = { PRIVATE(0, 0, 2, 0), SHARED(0, 2, 2, 2) },
-	.n_vcpus = 2,
-	.n_faults = { 1, 1 },
-	.faults = { { { .slot = 0, .gfn = 1 } }, { { .slot = 1, .gfn = 2 } } },
-	.n_invals = 1,
-	.n_inval_plans = { 1 },
-	.invals = { { GMEM(0, 0, 2) } },
-};
+	return d && *d ? d : SCENARIO_DIR;
+}
 
-/* x86 SMM: every slot mirrored in address space 1. The walk adds AS 0's
- * ranges, then AS 1's, under one begin: with the v12 patch only AS 1's last
- * slot survives, so both the normal and the SMM vCPU can miss. */
-static const struct scenario smm = {
-	.name = "smm",
-	.description = "as0 and as1 each: gfn [0,2) on hva [0,2), gfn [2,4) on hva [2,4); "
-		       "vcpu0 faults as0 gfn 1, vcpu1 faults as1 gfn 1; inval0 = notifier on hva [1,3)",
-	.shows = "gfn: four range_adds under one begin, only as1's last survives; safe trackers hold for both address spaces",
-	.n_as = 2,
-	.n_slots = 4,
-	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 2, 2, 2), SHARED(1, 0, 2, 0),
-		   SHARED(1, 2, 2, 2) },
-	.n_vcpus = 2,
-	.n_faults = { 1, 1 },
-	.faults = { { { .slot = 0, .gfn = 1 } }, { { .slot = 2, .gfn = 1 } } },
-	.n_invals = 1,
-	.n_inval_plans = { 1 },
-	.invals = { { NOTIFIER(1, 3) } },
-};
-
-/* The largest world here: every actor does two things, so faults meet the
- * second invalidation after retrying on the first, seq moves more than once,
- * and vCPUs race each other. It exists for depth and for a states/s figure
- * that is not dominated by setup; the small scenarios above are the
- * explanations. */
-static const struct scenario nested = {
-	.name = "nested",
-	.description = "slots gfn [0,2), [2,4), [4,6) on hva [0,6); vcpu0 faults gfn 1 then 4, vcpu1 faults gfn 2; "
-		       "inval0 = notifier hva [1,3) then [4,5), inval1 = notifier hva [3,5)",
-	.shows = "faults that retry into a second, nested invalidation: gfn misses, the others never",
-	.n_as = 1,
-	.n_slots = 3,
-	.slots = { SHARED(0, 0, 2, 0), SHARED(0, 2, 2, 2), SHARED(0, 4, 2, 4) },
-	.n_vcpus = 2,
-	.n_faults = { 2, 1 },
-	.faults = { { { .slot = 0, .gfn = 1 }, { .slot = 2, .gfn = 4 } },
-		    { { .slot = 1, .gfn = 2 } } },
-	.n_invals = 2,
-	.n_inval_plans = { 2, 1 },
-	.invals = { { NOTIFIER(1, 3), NOTIFIER(4, 5) },
-		    { NOTIFIER(3, 5) } },
-};
-
-const struct scenario *const scenarios[] = {
-	&multislot, &alias, &concurrent, &private_, &smm, &nested, NULL,
-};
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 const char *const *scenario_names(void)
 {
-	static const char *names[ARRAY_SIZE(scenarios)];
+	static char store[MAX_BUILTIN][SC_NAME_LEN];
+	static const char *names[MAX_BUILTIN + 1];
+	static bool done;
+	size_t n = 0, suf = strlen(SC_FILE_SUFFIX);
+	struct dirent *e;
+	DIR *d;
 
-	if (!names[0])
-		for (size_t i = 0; scenarios[i]; i++)
-			names[i] = scenarios[i]->name;
+	if (done)
+		return names;
+	done = true;
+	d = opendir(scenario_dir());
+	if (!d)
+		return names;
+	while ((e = readdir(d)) != NULL && n < MAX_BUILTIN) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || len <= suf || len - suf >= SC_NAME_LEN ||
+		    strcmp(e->d_name + len - suf, SC_FILE_SUFFIX) != 0)
+			continue;
+		memcpy(store[n], e->d_name, len - suf);
+		store[n][len - suf] = '\0';
+		names[n] = store[n];
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	names[n] = NULL;
 	return names;
 }
 
-const struct scenario *scenario_find(const char *name)
+int scenario_find(const char *name, struct scenario *out, char *err,
+		  size_t errlen)
 {
-	for (size_t i = 0; scenarios[i]; i++)
-		if (strcmp(scenarios[i]->name, name) == 0)
-			return scenarios[i];
-	return NULL;
+	const char *const *names = scenario_names();
+	char path[SC_PATH_LEN], list[1024];
+
+	if (opts_choice_index(names, name) < 0) {
+		opts_join_choices(names, list, sizeof(list));
+		snprintf(err, errlen, "unknown scenario '%s'; accepted: %s (files "
+			 "in %s)", name, list, scenario_dir());
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s%s", scenario_dir(), name,
+		 SC_FILE_SUFFIX);
+	if (scenario_load(path, out, err, errlen) < 0)
+		return -1;
+	if (strcmp(out->name, name) != 0) {
+		snprintf(err, errlen, "%s: says 'name %s'; a built-in scenario's "
+			 "name is its file name", path, out->name);
+		return -1;
+	}
+	return 0;
 }
 
 /* The script position is the actor's rng word: the workload owns it, and
@@ -226,4 +152,46 @@ void scenario_actor_name(const struct scenario_world *w, uint32_t actor,
 		snprintf(buf, len, "vcpu%u", actor);
 	else
 		snprintf(buf, len, "inval%u", actor - w->sc->n_vcpus);
+}
+
+static bool same_faults(const struct scenario *sc, uint32_t a, uint32_t b)
+{
+	if (sc->n_faults[a] != sc->n_faults[b])
+		return false;
+	for (uint32_t k = 0; k < sc->n_faults[a]; k++)
+		if (sc->faults[a][k].slot != sc->faults[b][k].slot ||
+		    sc->faults[a][k].gfn != sc->faults[b][k].gfn)
+			return false;
+	return true;
+}
+
+static bool same_invals(const struct scenario *sc, uint32_t a, uint32_t b)
+{
+	if (sc->n_inval_plans[a] != sc->n_inval_plans[b])
+		return false;
+	for (uint32_t k = 0; k < sc->n_inval_plans[a]; k++) {
+		const struct inval_plan *x = &sc->invals[a][k], *y = &sc->invals[b][k];
+
+		if (x->kind != y->kind || x->as_id != y->as_id ||
+		    x->start != y->start || x->end != y->end ||
+		    x->gap_steps != y->gap_steps ||
+		    x->phase2_steps != y->phase2_steps)
+			return false;
+	}
+	return true;
+}
+
+bool scenario_actors_symmetric(const struct scenario_world *w, uint32_t a,
+			       uint32_t b)
+{
+	const struct scenario *sc = w->sc;
+	uint32_t nv = sc->n_vcpus;
+
+	if (a == b)
+		return true;
+	if (a < nv && b < nv)
+		return same_faults(sc, a, b);
+	if (a >= nv && b >= nv)
+		return same_invals(sc, a - nv, b - nv);
+	return false;
 }

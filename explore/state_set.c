@@ -36,12 +36,33 @@ static int grow(void **p, size_t n, size_t size)
 	return 0;
 }
 
+#define RECORD_BYTES (sizeof(uint64_t) + sizeof(uint32_t) * 2 + 1 + \
+		      sizeof(uint64_t))
+
+/* Bytes the memory limit still allows (SIZE_MAX when there is none). */
+static size_t room(const struct state_set *s)
+{
+	size_t used = state_set_bytes(s);
+
+	if (!s->mem_limit)
+		return SIZE_MAX;
+	return used < s->mem_limit ? s->mem_limit - used : 0;
+}
+
+/* Doubles, but never past the record limit or the memory limit: near the
+ * memory limit the arrays grow by what is left, so the search uses the
+ * memory it was given instead of stopping at the last power of two. */
 static int grow_records(struct state_set *s)
 {
 	uint32_t cap = s->cap ? s->cap * 2 : 1024;
+	size_t fit = s->cap + room(s) / RECORD_BYTES;
 
 	if (cap > s->limit)
 		cap = s->limit;
+	if (cap > fit)
+		cap = (uint32_t)fit;
+	if (cap <= s->cap)
+		return 1;
 	if (grow((void **)&s->off, cap, sizeof(*s->off)) < 0 ||
 	    grow((void **)&s->len, cap, sizeof(*s->len)) < 0 ||
 	    grow((void **)&s->parent, cap, sizeof(*s->parent)) < 0 ||
@@ -73,9 +94,10 @@ static int grow_table(struct state_set *s)
 	return 0;
 }
 
-int state_set_init(struct state_set *s, uint32_t limit)
+int state_set_init(struct state_set *s, uint32_t limit, size_t mem_limit)
 {
 	memset(s, 0, sizeof(*s));
+	s->mem_limit = mem_limit;
 	s->limit = limit && limit < STATE_NONE ? limit : STATE_NONE - 1;
 	if (grow_table(s) < 0) {
 		state_set_free(s);
@@ -122,19 +144,30 @@ enum state_add_result state_set_add(struct state_set *s, const void *rec,
 	}
 	if (s->n >= s->limit)
 		return STATE_FULL;
-	if (s->n == s->cap && grow_records(s) < 0)
-		return STATE_NOMEM;
+	if (s->n == s->cap) {
+		int g = grow_records(s);
+
+		if (g)
+			return g < 0 ? STATE_NOMEM : STATE_MEMCAP;
+	}
 	if (s->arena_used + len > s->arena_cap) {
 		size_t cap = s->arena_cap ? s->arena_cap * 2 : 1 << 20;
+		size_t max = s->arena_cap + room(s);
 
 		while (cap < s->arena_used + len)
 			cap *= 2;
+		if (cap > max)
+			cap = max;
+		if (cap < s->arena_used + len)
+			return STATE_MEMCAP;
 		if (grow((void **)&s->arena, cap, 1) < 0)
 			return STATE_NOMEM;
 		s->arena_cap = cap;
 	}
 	/* Keep the table at most half full so probes stay short. */
 	if ((uint64_t)(s->n + 1) * 2 > s->n_slots) {
+		if (s->n_slots * sizeof(*s->slots) > room(s))
+			return STATE_MEMCAP;
 		if (grow_table(s) < 0)
 			return STATE_NOMEM;
 		j = h & (s->n_slots - 1);

@@ -21,6 +21,7 @@ struct state_set {
 	uint32_t n;         /* records stored */
 	uint32_t cap;       /* records the per-record arrays hold */
 	uint32_t limit;     /* refuse to grow past this many records */
+	size_t mem_limit;   /* ... or past this many bytes (0: no limit) */
 	unsigned char *arena;
 	size_t arena_used, arena_cap;
 	uint64_t *off;      /* per record: offset in the arena */
@@ -32,8 +33,9 @@ struct state_set {
 	uint64_t n_slots;   /* power of two */
 };
 
-/* Returns 0 or -1 (out of memory). `limit` caps the number of records. */
-int state_set_init(struct state_set *s, uint32_t limit);
+/* Returns 0 or -1 (out of memory). `limit` caps the number of records,
+ * `mem_limit` the bytes held (state_set_bytes; 0: no cap). */
+int state_set_init(struct state_set *s, uint32_t limit, size_t mem_limit);
 void state_set_free(struct state_set *s);
 
 enum state_add_result {
@@ -41,6 +43,7 @@ enum state_add_result {
 	STATE_SEEN,
 	STATE_FULL,  /* the record limit is reached; not stored */
 	STATE_NOMEM, /* not stored */
+	STATE_MEMCAP, /* storing it would pass mem_limit; not stored */
 };
 
 /* Adds the `len` bytes at `rec` unless an equal record is stored; *idx gets

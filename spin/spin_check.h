@@ -7,8 +7,9 @@
  * the C model, with the same step granularity and oracle, so the two must
  * agree on every scenario x tracker; a disagreement is a bug in one of them.
  *
- * Each call works in a fresh temporary directory: it writes a two-line
- * model.pml that selects the scenario and tracker and #includes the model
+ * Each call works in a fresh temporary directory: it writes a model.pml
+ * that selects the tracker, holds the world generated from the scenario
+ * file (spin_world.c), and #includes the model
  * (found through the compiled-in SPIN_MODEL_DIR), runs `spin -a`, compiles
  * pan.c with gcc, runs ./pan, and on a violation replays the trail with
  * `spin -t`. Nothing is written outside that directory, so calls may run
@@ -24,12 +25,13 @@
 
 struct json_writer;
 
-/* Scenarios the model knows, NULL-terminated, in the explorer's spelling. */
-extern const char *const spin_scenarios[];
+struct scenario;
 
-/* A tracker has a Promela model when spin/model/trackers/NAME.pml exists
- * (the only registration on the spin side). "seqonly" is one too: a
- * deliberately broken tracker that shows the assertions can fire. */
+/* Scenarios are the explorer's files (explore/scenario.h): the world is
+ * generated from them. A tracker has a Promela model when
+ * spin/model/trackers/NAME.pml exists (the only registration on the spin
+ * side). "seqonly" is one too: a deliberately broken tracker that shows the
+ * assertions can fire. */
 bool spin_tracker_has_model(const char *tracker);
 /* "spin/model/trackers/NAME.pml": where to add one, for messages. */
 void spin_tracker_model_file(const char *tracker, char *buf, size_t len);
@@ -81,6 +83,11 @@ int spin_check(const char *scenario, const char *tracker,
 int spin_check_opts(const char *scenario, const char *tracker,
 		    const struct spin_opts *opts, struct spin_verdict *out,
 		    char *err, size_t errlen);
+/* The same for a loaded scenario (a user's file): errors also name what the
+ * Promela model cannot express (spin/spin_world.h). */
+int spin_check_world(const struct scenario *sc, const char *tracker,
+		     const struct spin_opts *opts, struct spin_verdict *out,
+		     char *err, size_t errlen);
 
 /* The counterexample, one numbered line per step (nothing when none). */
 void spin_verdict_print_steps(FILE *out, const struct spin_verdict *v);

@@ -29,6 +29,8 @@ tools/deps.sh && cmake -S . -B build -DWERROR=ON && cmake --build build -j2 && c
 ./build/bench sim --pattern=multislot	0	^UNSAFE: gfn missed [0-9]+ invalidations
 ./build/bench explore --scenario=multislot	0	locked check: install \(STALE\)
 ./build/bench explore --vs-spin	0	^the checkers agree on every row
+./build/bench explore --scenario-file=scenarios/alias.scn	0	^  union +on +[0-9]+ +[0-9]+
+./build/bench explore --scenario-file=scenarios/large/storm.scn --tracker=union --reduce=on	0	reduce=on: [0-9]+ of [0-9]+ states expanded fully
 ./build/bench sim --pattern=alias --alias-distance=65536	0	^union +[0-9]+ +[0-9]+
 ./build/bench sim --vm=q35 --source=numa	0	^  union +[0-9]+ +[0-9]+
 ./build/bench icount	0	^check/union +[0-9]+ +[0-9.]+ +check$
@@ -41,7 +43,6 @@ tools/deps.sh && cmake -S . -B build -DWERROR=ON && cmake --build build -j2 && c
 ./build/bench stress --quick --preempt	0	^stress/mixed/exact/threads:1 
 ./build/bench stress --quick --placement=compact --threads=1,2,8	0	^stress/mixed/exact/threads:8 
 ./build/bench stress --benchmark_filter='^stress/alias/' --benchmark_out=a.json --benchmark_out_format=json	0	^stress/alias/union/threads:2 
-#spin-by-hand	0	@@
 T
 }
 

@@ -18,7 +18,7 @@ static void test_state_set(void)
 	uint64_t rec[3] = { 1, 2, 3 };
 	uint32_t idx, again;
 
-	CHECK(state_set_init(&s, 5001) == 0, "init");
+	CHECK(state_set_init(&s, 5001, 0) == 0, "init");
 	CHECK(state_set_add(&s, rec, sizeof(rec), STATE_NONE, 0, &idx) ==
 		      STATE_ADDED, "first add");
 	CHECK(state_set_add(&s, rec, sizeof(rec), 7, 1, &again) == STATE_SEEN,
@@ -72,18 +72,19 @@ static void test_world_codec(void)
  * by handle, so a tracker reusing it would have had worlds merged.) */
 static void test_private_block_is_state(void)
 {
-	const struct scenario *sc = scenario_find("alias");
+	struct scenario sc;
 	struct scenario_world w;
 	struct world_shape ws;
 	struct state_set set;
 	struct vm vm;
 	unsigned char *a, *b, *enc;
 	uint32_t idx;
-	char err[256];
+	char err[256] = "";
 
-	if (!sc || scenario_build(sc, &w, err, sizeof(err)) < 0 ||
+	if (scenario_find("alias", &sc, err, sizeof(err)) < 0 ||
+	    scenario_build(&sc, &w, err, sizeof(err)) < 0 ||
 	    vm_init(&vm, &w.layout, tracker_find("union")) < 0) {
-		CHECK_FAIL("alias world: %s", sc ? err : "no scenario");
+		CHECK_FAIL("alias world: %s", err);
 		return;
 	}
 	world_shape_init(&ws, sizeof(struct vm_state) +
@@ -92,7 +93,7 @@ static void test_private_block_is_state(void)
 	a = calloc(1, ws.rec_bytes);
 	b = calloc(1, ws.rec_bytes);
 	enc = calloc(1, world_encoded_max(&ws));
-	CHECK(a && b && enc && state_set_init(&set, 16) == 0, "alloc");
+	CHECK(a && b && enc && state_set_init(&set, 16, 0) == 0, "alloc");
 	if (!a || !b || !enc)
 		goto out;
 	memcpy(world_vm(&ws, a), vm.st, sizeof(struct vm_state));
@@ -131,15 +132,18 @@ static bool is_reference_safe(const char *tracker)
 static void explore_one(const char *sc_name, const char *tr_name, bool early,
 			struct scenario_world *w, struct explore_result *r)
 {
-	const struct scenario *sc = scenario_find(sc_name);
+	/* The world points at its scenario: one store per call site's
+	 * lifetime is enough, as each test finishes with a world before
+	 * loading the next. */
+	static struct scenario sc;
 	struct explore_options opt = { .early_check = early };
 	char err[512];
 
 	memset(r, 0, sizeof(*r));
-	if (!sc || scenario_build(sc, w, err, sizeof(err)) < 0 ||
+	if (scenario_find(sc_name, &sc, err, sizeof(err)) < 0 ||
+	    scenario_build(&sc, w, err, sizeof(err)) < 0 ||
 	    explore_run(w, tracker_find(tr_name), &opt, r, err, sizeof(err)) < 0) {
-		CHECK_FAIL("%s/%s: %s", sc_name, tr_name,
-			   sc ? err : "no such scenario");
+		CHECK_FAIL("%s/%s: %s", sc_name, tr_name, err);
 		memset(r, 0, sizeof(*r));
 	}
 }
@@ -151,12 +155,15 @@ static void test_safe_trackers(void)
 {
 	const char *const *names = tracker_names();
 
-	for (size_t s = 0; scenarios[s]; s++)
+	const char *const *scs = scenario_names();
+
+	CHECK(scs[0] != NULL, "no scenario files in %s", scenario_dir());
+	for (size_t s = 0; scs[s]; s++)
 		for (size_t t = 0; names[t]; t++)
 			for (int e = 0; e < 2; e++) {
 				struct scenario_world w;
 				struct explore_result r;
-				const char *sc = scenarios[s]->name;
+				const char *sc = scs[s];
 
 				explore_one(sc, names[t], e, &w, &r);
 				CHECK(r.complete, "%s/%s early=%d: not fully "

@@ -4,19 +4,25 @@
  * step granularity, same oracle, written from the spec rather than from the
  * C code, so that a bug in one checker shows up as a disagreement.
  *
- * Selected at preprocessing time by the file that includes this one (see
- * spin/spin_check.c, which generates it):
+ * Instantiated by the file that includes this one, which spin_check.c
+ * generates from a scenario file (scenarios/README.md; spin/spin_world.c):
  *   TRACKER_PML   the path of the tracker's file, trackers/NAME.pml
  *                 (trackers/seqonly.pml, a broken one, tests the model)
- *   SCEN_MULTISLOT | SCEN_ALIAS | SCEN_CONCURRENT | SCEN_PRIVATE
  *   EARLY_CHECK   the Linux 6.8+ lock-free pre-checks (on by default)
  *   AUDIT_ONLY    drop the check-time assertion, keep the end audit: shows
  *                 that the two safety properties agree in kind
+ *   the world: NSLOTS, NHOST, NSPTE, NVCPU, NINVAL; per slot (in the walk
+ *   order: address space 0's slots, then 1's) SLOT_AS, SLOT_GFN, SLOT_HOST,
+ *   SLOT_NPAGES, SLOT_SPTE, SLOT_PRIVATE; per vCPU v its script NFAULTS(v),
+ *   FAULT_SLOT(v, k), FAULT_GFN(v, k); per invalidator i NINVS(i),
+ *   INV_KIND(i, k), INV_AS(i, k), INV_LO(i, k), INV_HI(i, k); and
+ *   start_actors(), which runs every actor.
  *
  * Steps (each one atomic transition, as in model/actor.h):
  *   invalidator: phase 1 (write lock: begin, range_add + zap per overlapping
  *                slot), phase 2 (host bumps page generations), phase 3
- *                (write lock: end = seq++ then in_progress--)
+ *                (write lock: end = seq++ then in_progress--); a gfn zap is
+ *                one step (write lock: begin, range_add, zap, end)
  *   vCPU:        read seq; [pre-check]; resolve (snapshot generation);
  *                [pre-check]; locked check (retry, or install the SPTE)
  *
@@ -31,20 +37,9 @@
 
 #define NOTIFIER 0 /* mmu-notifier: hva range, slots with an hva */
 #define GMEM 1     /* guest_memfd hole punch: gfn range, private slots */
+#define GFNZAP 2   /* kvm_zap_gfn_range: gfn range, every slot, one step */
 
 #include "trackers.pml"
-
-#if defined(SCEN_MULTISLOT)
-#include "scenarios/multislot.pml"
-#elif defined(SCEN_ALIAS)
-#include "scenarios/alias.pml"
-#elif defined(SCEN_CONCURRENT)
-#include "scenarios/concurrent.pml"
-#elif defined(SCEN_PRIVATE)
-#include "scenarios/private.pml"
-#else
-#error "define one of SCEN_MULTISLOT, SCEN_ALIAS, SCEN_CONCURRENT, SCEN_PRIVATE"
-#endif
 
 /* mmu_invalidate_seq, mmu_invalidate_in_progress, the tracked range. */
 byte seq;
@@ -57,9 +52,10 @@ byte rend = INVALID;
 byte gen[NHOST];
 byte spte[NSPTE];
 
-/* Oracle: host pages (bit mask) of each in-flight invalidation, set in
- * phase 1 when begin was called, cleared in phase 3. */
-byte cover[NINVAL];
+/* Oracle: host pages (bit mask, NHOST <= 31) of each invalidator's
+ * in-flight invalidation, set in phase 1 when begin was called, cleared in
+ * phase 3. */
+int cover[NINVAL];
 
 #define COVERED(p, i) ((cover[i] >> (p)) & 1)
 
@@ -73,10 +69,40 @@ inline print_tracker()
 	       seq, inprog, rstart, rend)
 }
 
-proctype invalidator(byte id; byte kind; byte lo; byte hi)
+/* A gfn zap (kvm_zap_gfn_range): one write-locked step, no page changes,
+ * so the oracle never sees it: begin, one range_add, zap in every address
+ * space, end. */
+inline gfn_zap(id, lo, hi)
 {
-	byte s, oa, ob, o, mask;
-	bool began;
+	d_step {
+		printf("@@ inval%d gfn zap: gfn [%d,%d)\n", id, lo, hi);
+		tr_begin(GFNZAP, lo, hi);
+		tr_range_add(lo, hi);
+		s = 0;
+		do
+		:: s < NSLOTS ->
+			o = 0;
+			do
+			:: o < SLOT_NPAGES(s) ->
+				if
+				:: SLOT_GFN(s) + o >= lo && SLOT_GFN(s) + o < hi ->
+					spte[SLOT_SPTE(s) + o] = 0
+				:: else -> skip
+				fi;
+				o++
+			:: else -> break
+			od;
+			s++
+		:: else -> break
+		od;
+		tr_end();
+		print_tracker()
+	}
+}
+
+/* One notifier or guest_memfd invalidation, three steps. */
+inline invalidate(id, kind, as, lo, hi)
+{
 
 	/* Phase 1, mmu_lock held for write. [oa, ob) is the overlap of the
 	 * invalidation with slot s, as page offsets into the slot: a notifier
@@ -100,7 +126,7 @@ proctype invalidator(byte id; byte kind; byte lo; byte hi)
 				oa = (lo > SLOT_HOST(s) -> lo - SLOT_HOST(s) : 0);
 				ob = (hi < SLOT_HOST(s) + SLOT_NPAGES(s) ->
 				      hi - SLOT_HOST(s) : SLOT_NPAGES(s))
-			:: kind == GMEM && SLOT_PRIVATE(s) &&
+			:: kind == GMEM && SLOT_PRIVATE(s) && SLOT_AS(s) == as &&
 			   lo < SLOT_GFN(s) + SLOT_NPAGES(s) && hi > SLOT_GFN(s) ->
 				oa = (lo > SLOT_GFN(s) -> lo - SLOT_GFN(s) : 0);
 				ob = (hi < SLOT_GFN(s) + SLOT_NPAGES(s) ->
@@ -160,9 +186,29 @@ proctype invalidator(byte id; byte kind; byte lo; byte hi)
 		:: else -> skip
 		fi;
 		cover[id] = 0;
+		began = false;
+		mask = 0;
 		printf("@@ inval%d phase 3: end\n", id);
 		print_tracker()
 	}
+}
+
+proctype invalidator(byte id)
+{
+	byte s, oa, ob, o, k;
+	int mask;
+	bool began;
+
+	do
+	:: k < NINVS(id) ->
+		if
+		:: INV_KIND(id, k) == GFNZAP -> gfn_zap(id, INV_LO(id, k), INV_HI(id, k))
+		:: else -> invalidate(id, INV_KIND(id, k), INV_AS(id, k),
+				      INV_LO(id, k), INV_HI(id, k))
+		fi;
+		k++
+	:: else -> break
+	od
 }
 
 /* The pre-check (lock-free, Linux 6.8+) and the locked check ask the same
@@ -207,11 +253,9 @@ inline locked_check(s, g)
 #endif
 }
 
-proctype vcpu(byte id; byte s; byte g)
+/* One fault of vCPU id: gfn g in slot s, retried until it installs. */
+inline fault(id, s, g)
 {
-	byte snap_seq, snap_gen, r, i;
-	bool stale;
-
 	/* One loop iteration per attempt: r != NONE after any check means a
 	 * retry, back to reading the sequence number. */
 	do
@@ -256,6 +300,21 @@ proctype vcpu(byte id; byte s; byte g)
 	   :: r == NONE -> break
 	   :: else -> skip
 	   fi
+	od
+}
+
+proctype vcpu(byte id)
+{
+	byte snap_seq, snap_gen, r, i, k, s, g;
+	bool stale;
+
+	do
+	:: k < NFAULTS(id) ->
+		s = FAULT_SLOT(id, k);
+		g = FAULT_GFN(id, k);
+		fault(id, s, g);
+		k++
+	:: else -> break
 	od
 }
 

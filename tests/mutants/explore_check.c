@@ -46,6 +46,7 @@ struct parent_runs {
 };
 
 static struct parent_runs parents[] = { { .name = "hva" }, { .name = "union" } };
+static struct scenario scenario_store[MAX_SCENARIOS];
 static struct scenario_world worlds[MAX_SCENARIOS];
 static unsigned n_worlds;
 
@@ -109,9 +110,13 @@ int explore_check_init(struct parent_check *hva, struct parent_check *union_)
 	struct parent_check *pc[] = { hva, union_ };
 	char err[512];
 
-	for (n_worlds = 0; scenarios[n_worlds]; n_worlds++) {
+	const char *const *names = scenario_names();
+
+	for (n_worlds = 0; names[n_worlds]; n_worlds++) {
 		if (n_worlds == MAX_SCENARIOS ||
-		    scenario_build(scenarios[n_worlds], &worlds[n_worlds], err,
+		    scenario_find(names[n_worlds], &scenario_store[n_worlds], err,
+				  sizeof(err)) < 0 ||
+		    scenario_build(&scenario_store[n_worlds], &worlds[n_worlds], err,
 				   sizeof(err)) < 0) {
 			fprintf(stderr, "mutants: %s\n", n_worlds == MAX_SCENARIOS
 				? "more scenarios than MAX_SCENARIOS" : err);
