@@ -6,7 +6,7 @@
 #   1. +20% instructions in one tracker's locked check (union's retry)
 #   2. +10% instructions in the fault path (model/actor.c, per fault)
 #   3. one tracker's check 3x slower in wall clock (union's retry does its
-#      work three times)
+#      work six times)
 # and, first, the unpatched copy against itself: exit 0.
 #   test_injected_regressions.sh SRC SCRATCH
 set -u
@@ -94,14 +94,16 @@ gate "+10% instructions in the fault path ($n nops on $base per fault)" \
 	1 "path/union instructions: " "$scratch/A/icount.json" "$scratch/B2.json"
 cp "$scratch/actor.orig" "$actor"
 
-# 3. union's check 3x slower in wall clock: it does its work three times
-# (the issue's own trial: 1.27 -> 4.4 ns). Timed right after the unpatched
-# binary, so both see the same minute of the machine's load; the gate
-# compares check/union / check/nop of each run.
+# 3. union's check 3x slower in wall clock (the issue's own trial: 1.27 ->
+# 4.4 ns). The check does its work six times: the benchmark loop's fixed
+# cost dilutes repeats, and doing it three times measured only 2.2x on CI's
+# machine (1.73 -> 3.78 ns), under the gate's 120%. Timed right after the
+# unpatched binary, so both see the same minute of the machine's load; the
+# gate compares check/union / check/nop of each run.
 wrap_union "	static volatile unsigned injected_sink;
 
-	injected_sink += gfn_keyed_retry(t, key, snap);
-	injected_sink += gfn_keyed_retry(t, key, snap);"
+	for (int i = 0; i < 5; i++)
+		injected_sink += gfn_keyed_retry(t, key, snap);"
 build
 wallclock "$scratch/A/bench" "$scratch/A3.json"
 wallclock "$bench" "$scratch/B3.json"
