@@ -24,6 +24,7 @@ struct live_cli {
 	const char *dat;
 	uint64_t model_steps;
 	bool sweep;
+	const char *sweep_file;
 };
 
 /* The sweep's own limit: it is opt-in, but a typo must not hold the
@@ -60,13 +61,13 @@ static void build_table(struct live_cli *c, struct opt_spec *t)
 		.dest = &p->seconds, .dmin = 0.05, .dmax = 5.0,
 		.help = "length of one run" };
 	t[n++] = (struct opt_spec){ .name = "pages", .type = OPT_U64,
-		.dest = &p->pages, .min = 16, .max = 65536,
+		.dest = &p->pages, .min = LIVE_MIN_PAGES, .max = LIVE_MAX_PAGES,
 		.help = "pages the guest faults per pass" };
 	t[n++] = (struct opt_spec){ .name = "inval-pages", .type = OPT_U64,
-		.dest = &p->inval_pages, .min = 1, .max = 65536,
+		.dest = &p->inval_pages, .min = 1, .max = LIVE_MAX_PAGES,
 		.help = "pages one madvise drops (alias: size of slots A and B)" };
 	t[n++] = (struct opt_spec){ .name = "alias-distance", .type = OPT_U64,
-		.dest = &p->alias_distance, .min = 1, .max = 0xfff00,
+		.dest = &p->alias_distance, .min = 1, .max = LIVE_MAX_DISTANCE,
 		.help = "gfns from slot A to its alias B" };
 	t[n++] = (struct opt_spec){ .name = "slots", .type = OPT_U64,
 		.dest = &p->slots, .min = 2, .max = LIVE_MAX_SLOTS - 1,
@@ -96,6 +97,10 @@ static void build_table(struct live_cli *c, struct opt_spec *t)
 		"every layout and mechanism, --runs x --seconds each, the "
 		"model fitted on the training points and tested on the "
 		"held-out ones (opt-in: minutes)" };
+	t[n++] = (struct opt_spec){ .name = "sweep-file", .type = OPT_STRING,
+		.dest = &c->sweep_file, .help = "with --sweep: the points to "
+		"measure (format: the header of live/sweep.points, the "
+		"default)" };
 	t[n++] = (struct opt_spec){ .name = "model-steps", .type = OPT_U64,
 		.dest = &c->model_steps, .min = 1000, .max = MODEL_STEPS_MAX,
 		.help = "deterministic engine steps per tracker and layout" };
@@ -113,10 +118,11 @@ static void usage(const struct opt_spec *t)
 	       "control where they do not, and prints\nthe model's union and "
 	       "hva predictions for the same layout. Without a\nusable "
 	       "/dev/kvm it prints why and exits 0.\n\n"
-	       "With --sweep it measures %d layouts and invalidation "
-	       "mechanisms in interleaved\nrounds instead, fits the model's "
-	       "timing factors on a fixed training subset\nand predicts the "
-	       "held-out points (live/calib.h).\n\n", SWEEP_MAX_POINTS);
+	       "With --sweep it measures the layouts and invalidation "
+	       "mechanisms of a point\nfile (live/sweep.points, or "
+	       "--sweep-file) in interleaved rounds instead, fits\nthe "
+	       "model's timing factors on the file's training points and "
+	       "predicts the\nheld-out ones (live/calib.h).\n\n");
 	opts_usage(t, stdout);
 }
 
@@ -150,8 +156,8 @@ static int check_sweep(struct live_cli *c)
 	char err[OPTS_ERR_MAX];
 	double budget;
 
-	if (live_sweep_points(&sw, &c->p, c->p.runs, c->p.seconds, err,
-			      sizeof(err)) < 0) {
+	if (live_sweep_points(&sw, &c->p, c->p.runs, c->p.seconds,
+			      c->sweep_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench live: %s\n", err);
 		return 2;
 	}
@@ -224,6 +230,11 @@ int cmd_live(int argc, char **argv)
 	if (res.help) {
 		usage(table);
 		return 0;
+	}
+	if (c.sweep_file && !c.sweep) {
+		fprintf(stderr, "bench live: --sweep-file=%s: only with "
+			"--sweep\n", c.sweep_file);
+		return 2;
 	}
 	if (c.sweep) {
 		if (check_sweep(&c) != 0)

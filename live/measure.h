@@ -34,6 +34,10 @@ enum live_layout {
 extern const char *const live_layout_names[LL_COUNT];
 
 #define LIVE_MAX_RUNS 32
+/* The ranges `bench live` accepts, for its options and the sweep's file. */
+#define LIVE_MIN_PAGES 16
+#define LIVE_MAX_PAGES 65536       /* --pages, --inval-pages */
+#define LIVE_MAX_DISTANCE 0xfff00  /* --alias-distance */
 #define LIVE_FIRST_GFN 0x100ULL /* slot A (or the single slot) */
 
 struct live_params {

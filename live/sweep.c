@@ -13,16 +13,8 @@ const char *const sweep_role_names[ROLE_COUNT] = {
 	[ROLE_UNMODELLED] = "unmodelled",
 };
 
-/* What a point changes from the base: 0 keeps the base's value. */
-struct point_delta {
-	int layout;
-	int mech;
-	uint64_t inval_pages, alias_distance, a_slots, pages;
-	int role;
-};
-
-static int add_point(struct live_sweep *sw, const struct point_delta *d,
-		     char *err, size_t len)
+static int add_point(struct live_sweep *sw, const struct sweep_delta *d,
+		     const char *path, char *err, size_t len)
 {
 	struct sweep_point *pt;
 	char extra[48] = "";
@@ -69,7 +61,8 @@ static int add_point(struct live_sweep *sw, const struct point_delta *d,
 	    live_params_check(&pt->p, err, len) < 0) {
 		if (used >= 0 && (size_t)used < sizeof(pt->name))
 			snprintf(err + strlen(err), len - strlen(err),
-				 " (sweep point %s)", pt->name);
+				 " (sweep point %s, %s:%u)", pt->name, path,
+				 d->line);
 		return -1;
 	}
 	sw->n++;
@@ -77,45 +70,16 @@ static int add_point(struct live_sweep *sw, const struct point_delta *d,
 }
 
 int live_sweep_points(struct live_sweep *sw, const struct live_params *base,
-		      uint64_t runs, double seconds, char *err, size_t len)
+		      uint64_t runs, double seconds, const char *path,
+		      char *err, size_t len)
 {
-	enum { A = LL_ALIAS, C = LL_CONTROL, T = ROLE_TRAIN,
-	       H = ROLE_HELD_OUT, U = ROLE_UNMODELLED };
-	/* Training: the invalidation size moves the window against the
-	 * pause, which separates the window from the pause (both sizes
-	 * aliased and control); each other mechanism gets its own window
-	 * from its aliased point. Held out: the base pair (the headline
-	 * ratio of `bench live`), and every other axis. */
-	static const struct point_delta points[] = {
-		{ A, LM_DONTNEED, 64, 0, 0, 0, T },
-		{ C, LM_DONTNEED, 64, 0, 0, 0, T },
-		{ A, LM_DONTNEED, 1024, 0, 0, 0, T },
-		{ C, LM_DONTNEED, 1024, 0, 0, 0, T },
-		{ A, LM_MPROTECT, 0, 0, 0, 0, T },
-		{ A, LM_REMAP, 0, 0, 0, 0, T },
-		{ A, LM_PUNCH, 0, 0, 0, 0, T },
-		{ A, LM_DONTNEED, 0, 0, 0, 0, H },
-		{ C, LM_DONTNEED, 0, 0, 0, 0, H },
-		{ A, LM_DONTNEED, 4096, 0, 0, 0, H },
-		{ C, LM_DONTNEED, 4096, 0, 0, 0, H },
-		{ A, LM_DONTNEED, 0, 0x2000, 0, 0, H },
-		{ A, LM_DONTNEED, 0, 0x20000, 0, 0, H },
-		{ A, LM_DONTNEED, 0, 0xf0000, 0, 0, H },
-		{ A, LM_DONTNEED, 0, 0, 2, 0, H },
-		{ A, LM_DONTNEED, 0, 0, 4, 0, H },
-		{ C, LM_DONTNEED, 0, 0, 4, 0, H },
-		{ A, LM_DONTNEED, 0, 0, 0, 128, H },
-		{ A, LM_DONTNEED, 0, 0, 0, 2048, H },
-		{ C, LM_DONTNEED, 0, 0, 0, 2048, H },
-		{ C, LM_MPROTECT, 0, 0, 0, 0, H },
-		{ C, LM_REMAP, 0, 0, 0, 0, H },
-		{ C, LM_PUNCH, 0, 0, 0, 0, H },
-		/* Reclaim opens one notifier range per page, interleaved
-		 * with its own work: not one window the model could time. */
-		{ A, LM_PAGEOUT, 0, 0, 0, 0, U },
-		{ C, LM_PAGEOUT, 0, 0, 0, 0, U },
-	};
+	static struct sweep_delta points[SWEEP_MAX_POINTS];
+	size_t n;
 
+	if (!path)
+		path = live_sweep_default_file();
+	if (live_sweep_read(path, points, SWEEP_MAX_POINTS, &n, err, len) < 0)
+		return -1;
 	memset(sw, 0, sizeof(*sw));
 	sw->base = *base;
 	sw->base.mech = LM_DONTNEED;
@@ -123,8 +87,9 @@ int live_sweep_points(struct live_sweep *sw, const struct live_params *base,
 	sw->runs = runs;
 	sw->seconds = seconds;
 	sw->vcpu_cpu = sw->inval_cpu = -1;
-	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++)
-		if (add_point(sw, &points[i], err, len) < 0)
+	snprintf(sw->points_file, sizeof(sw->points_file), "%s", path);
+	for (size_t i = 0; i < n; i++)
+		if (add_point(sw, &points[i], path, err, len) < 0)
 			return -1;
 	return 0;
 }

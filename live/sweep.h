@@ -12,7 +12,8 @@
  *
  * The split is fixed by the point list, not drawn: training points (the
  * fit sees them), held-out points (predicted, never fitted) and unmodelled
- * ones (measured and shown; the model has no shape for them).
+ * ones (measured and shown; the model has no shape for them). The list is
+ * a file: live/sweep.points (its header is the format), or --sweep-file.
  */
 #ifndef LIVE_SWEEP_H
 #define LIVE_SWEEP_H
@@ -53,8 +54,26 @@ struct sweep_point {
 	struct sweep_timing t;
 };
 
+/* What a point changes from the base: 0 keeps the base's value. */
+struct sweep_delta {
+	int layout; /* LL_ALIAS or LL_CONTROL */
+	int mech;   /* enum live_mech */
+	int role;   /* enum sweep_role */
+	uint64_t inval_pages, alias_distance, a_slots, pages;
+	unsigned line; /* in its file, for messages */
+};
+
+/* The built-in point file (live/sweep.points). */
+const char *live_sweep_default_file(void);
+
+/* Reads up to `max` points of a point file into out[0..*n). Returns 0, or
+ * -1 with "FILE:LINE: what is wrong" in err. */
+int live_sweep_read(const char *path, struct sweep_delta *out, size_t max,
+		    size_t *n, char *err, size_t len);
+
 struct live_sweep {
 	char skipped[LIVE_REASON_MAX]; /* empty: measured */
+	char points_file[512];
 	struct live_params base;
 	uint64_t runs;
 	double seconds;
@@ -68,11 +87,13 @@ struct live_sweep {
 	double measure_seconds;
 };
 
-/* Fills the fixed point list from `base` (live_params_defaults() with the
- * user's run settings). Returns 0, or -1 with a message when base makes a
+/* Fills the point list from the file at `path` (NULL: the built-in one)
+ * and `base` (live_params_defaults() with the user's run settings).
+ * Returns 0, or -1 with a message when the file is bad or base makes a
  * point invalid (the list and its split do not depend on the machine). */
 int live_sweep_points(struct live_sweep *sw, const struct live_params *base,
-		      uint64_t runs, double seconds, char *err, size_t len);
+		      uint64_t runs, double seconds, const char *path,
+		      char *err, size_t len);
 
 /* Index of the point called name, or -1. */
 int live_sweep_find(const struct live_sweep *sw, const char *name);

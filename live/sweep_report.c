@@ -241,6 +241,7 @@ void live_sweep_print_json(FILE *out, const struct live_sweep *sw,
 	} else {
 		json_write_null(&w, "skipped");
 		json_begin_object(&w, "sweep");
+		json_string(&w, "points_file", sw->points_file);
 		json_u64(&w, "runs", sw->runs);
 		json_double(&w, "seconds", sw->seconds);
 		json_i64(&w, "vcpu_cpu", sw->vcpu_cpu);

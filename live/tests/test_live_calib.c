@@ -5,7 +5,9 @@
  * deterministic engine runs only, no timing. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "live/calib.h"
 #include "live/fit.h"
@@ -53,7 +55,7 @@ static void test_split(void)
 	int a, c, n_role[ROLE_COUNT] = { 0 };
 
 	live_params_defaults(&p);
-	CHECK_EQ_I64(live_sweep_points(&sw, &p, 3, 0.5, err, sizeof(err)), 0,
+	CHECK_EQ_I64(live_sweep_points(&sw, &p, 3, 0.5, NULL, err, sizeof(err)), 0,
 		     "points: %s", err);
 	CHECK(sw.n >= 20, "a sweep, not a handful: %zu points", sw.n);
 	for (size_t i = 0; i < sw.n; i++) {
@@ -115,7 +117,7 @@ static void test_fit_recovers(void)
 	char err[512];
 
 	live_params_defaults(&p);
-	live_sweep_points(&sw, &p, 1, 0.5, err, sizeof(err));
+	live_sweep_points(&sw, &p, 1, 0.5, NULL, err, sizeof(err));
 	live_calib_defaults(&truth);
 	truth.step_frac = 0.1;
 	truth.pause_scale = 1.5;
@@ -189,10 +191,79 @@ static void test_fit_recovers(void)
 	CHECK_CONTAINS(c2.why, "dontneed", "the reason names the mechanism");
 }
 
+/* A point file: what it says becomes the points, in its order; what is
+ * wrong in it is named with file:line, before anything is measured. */
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL, "scratch file %s", path);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void test_point_file(void)
+{
+	static struct live_sweep sw;
+	static const struct { const char *text, *needle; } bad[] = {
+		{ "aliased dontneed training\nsideways dontneed training\n",
+		  ":2: unknown layout 'sideways'" },
+		{ "# only a comment\n", "no points" },
+		{ "aliased shred training\n", ":1: unknown mechanism 'shred'" },
+		{ "aliased dontneed maybe\n", ":1: unknown role 'maybe'" },
+		{ "aliased dontneed training inval=70000\n",
+		  ":1: 'inval=70000': expected inval=N with N from 1 to 65536" },
+		{ "aliased dontneed training colour=red\n",
+		  ":1: unknown change 'colour=red'" },
+		{ "aliased dontneed training inval=64 pages=32\n",
+		  ":1: expected LAYOUT MECHANISM ROLE [CHANGE], got 5 words" },
+		{ "\n\naliased dontneed training slots=3\n",
+		  "does not split --inval-pages=256 into equal memslots" },
+	};
+	char path[] = "/tmp/test_live_calib_XXXXXX", err[512];
+	struct live_params p;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0, "mkstemp");
+	if (fd < 0)
+		return;
+	close(fd);
+	live_params_defaults(&p);
+	write_file(path, "# a user's sweep\n"
+		   "control  punch     training   # trailing comment\n"
+		   "aliased  dontneed  held-out   distance=0x2000\n");
+	CHECK_EQ_I64(live_sweep_points(&sw, &p, 1, 0.5, path, err, sizeof(err)),
+		     0, "a user's file: %s", err);
+	CHECK_EQ_I64((int64_t)sw.n, 2, "two points");
+	CHECK(strcmp(sw.pt[0].name, "punch/control") == 0, "first: %s",
+	      sw.pt[0].name);
+	CHECK_EQ_I64(sw.pt[0].role, ROLE_TRAIN, "its role");
+	CHECK_EQ_I64((int64_t)sw.pt[1].p.alias_distance, 0x2000,
+		     "hex distance");
+	CHECK_EQ_I64(sw.pt[1].role, ROLE_HELD_OUT, "second role");
+	CHECK(strcmp(sw.points_file, path) == 0, "the file is recorded");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(path, bad[i].text);
+		err[0] = '\0';
+		CHECK_EQ_I64(live_sweep_points(&sw, &p, 1, 0.5, path, err,
+					       sizeof(err)), -1,
+			     "bad file %zu refused", i);
+		CHECK_CONTAINS(err, bad[i].needle, "bad file %zu", i);
+		CHECK_CONTAINS(err, path, "bad file %zu names the file", i);
+	}
+	unlink(path);
+	CHECK_EQ_I64(live_sweep_points(&sw, &p, 1, 0.5, path, err, sizeof(err)),
+		     -1, "missing file");
+	CHECK_CONTAINS(err, "No such file", "missing file");
+}
+
 int main(void)
 {
 	test_minimisers();
 	test_split();
+	test_point_file();
 	test_fit_recovers();
 	return check_summary("test_live_calib");
 }

@@ -25,7 +25,7 @@ static void check_sweep(const struct live_params *base)
 	char err[512] = "";
 	size_t ran = 0;
 
-	CHECK_EQ_I64(live_sweep_points(&sw, base, 1, 0.05, err, sizeof(err)),
+	CHECK_EQ_I64(live_sweep_points(&sw, base, 1, 0.05, NULL, err, sizeof(err)),
 		     0, "sweep points: %s", err);
 	CHECK_EQ_I64(live_sweep_measure(&sw, NULL, err, sizeof(err)), 0,
 		     "sweep: %s", err);
