@@ -28,7 +28,7 @@ static void usage(const struct opt_spec *specs)
 	printf("usage: bench explore [--scenario=NAME|all | --scenario-file=F] "
 	       "[--tracker=NAME|all]\n       [--early-check=both|on|off] "
 	       "[--reduce=off|symmetry|por|on] [--max-states=N]\n       "
-	       "[--max-memory=MIB] [--json]\n"
+	       "[--max-memory=MIB] [--atomic-walks] [--json]\n"
 	       "Enumerates every interleaving of a small scenario's actor steps "
 	       "(breadth-first, visited\nstates hashed) for each tracker, and "
 	       "reports states, transitions, the transitions that\ninstall a "
@@ -323,7 +323,7 @@ int cmd_explore(int argc, char **argv)
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
 	uint64_t max_mib = EXPLORE_DEFAULT_MAX_MEMORY_MIB;
 	const char *file = NULL;
-	bool json = false, spurious = false;
+	bool json = false, spurious = false, atomic_walks = false;
 	struct opts_result o;
 	struct plan p;
 	struct scenario_results *res = NULL;
@@ -364,6 +364,8 @@ int cmd_explore(int argc, char **argv)
 		{ .name = "max-memory", .type = OPT_U64, .dest = &max_mib,
 		  .min = 1, .max = 1u << 20,
 		  .help = "MiB the visited set may hold; a search stops there (exit 1)" },
+		{ .name = "atomic-walks", .type = OPT_FLAG, .dest = &atomic_walks,
+		  .help = "no mmu_lock yield inside a walk (the model before the fidelity pass)" },
 		{ .name = "json", .type = OPT_FLAG, .dest = &json,
 		  .help = "JSON instead of the table (format: see above)" },
 		{ .name = "spurious-trace", .type = OPT_FLAG, .dest = &spurious,
@@ -398,6 +400,7 @@ int cmd_explore(int argc, char **argv)
 	p.opt.max_memory = max_mib << 20;
 	p.opt.reduce = reduce_bits[reduce];
 	p.opt.progress = true;
+	p.opt.atomic_walks = atomic_walks;
 
 	if (rc == 0) {
 		res = calloc((size_t)p.n_sc, sizeof(*res));

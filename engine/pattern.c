@@ -19,6 +19,8 @@ const char *const pattern_names[] = {
 };
 
 const char *const fault_dist_names[] = { "uniform", "hot", NULL };
+const char *const slot_order_names[] = { [ORDER_KERNEL] = "kernel",
+					 [ORDER_INDEX] = "index", NULL };
 
 #define MAX_SEGMENTS 32 /* multislot: up to 16 slots, twice with SMM */
 #define MAX_VCPUS 64
@@ -65,6 +67,9 @@ void pattern_defaults(int id, struct pattern_params *p)
 	p->fault_dist = DIST_UNIFORM;
 	p->hot_fraction = 0.9;
 	p->early_check = true;
+	p->yield_pages = 16;
+	p->slot_order = ORDER_KERNEL;
+	p->skip_present = true;
 	p->address_spaces = 1;
 	p->w_notifier = 1;
 	switch (id) {
@@ -103,6 +108,7 @@ void pattern_defaults(int id, struct pattern_params *p)
 		p->w_notifier = 6;
 		p->w_gfn_zap = 1;
 		p->w_gmem = 3;
+		p->w_attr = 1;
 		break;
 	}
 }
@@ -112,7 +118,7 @@ void pattern_defaults(int id, struct pattern_params *p)
 
 const struct opt_spec *pattern_options(struct pattern_params *p)
 {
-	static struct opt_spec table[32];
+	static struct opt_spec table[40];
 	const struct opt_spec t[] = {
 		U64_OPT("seed", seed, 0, UINT64_MAX, "schedule seed"),
 		U64_OPT("vcpus", vcpus, 1, MAX_VCPUS, "faulting vCPUs"),
@@ -138,11 +144,23 @@ const struct opt_spec *pattern_options(struct pattern_params *p)
 		  .dmin = 0.0, .dmax = 1.0, .help = "hot: share of faults on the first 1/8" },
 		{ .name = "early-check", .type = OPT_FLAG, .dest = &p->early_check,
 		  .help = "lock-free pre-checks before/after resolve (Linux 6.8+)" },
+		U64_OPT("yield-pages", yield_pages, 0, MAX_SLOT_PAGES,
+			"a walk may drop mmu_lock after N SPTEs of a slot (0: never)"),
+		{ .name = "slot-order", .type = OPT_CHOICE, .dest = &p->slot_order,
+		  .choices = slot_order_names,
+		  .help = "walk order: kernel (hva for notifiers, gfn otherwise) or index" },
+		{ .name = "precheck-all", .type = OPT_FLAG,
+		  .dest = &p->precheck_any_tracker,
+		  .help = "pre-checks also for trackers of eras without one (hva)" },
+		{ .name = "skip-present", .type = OPT_FLAG, .dest = &p->skip_present,
+		  .help = "an access to a present SPTE does not fault (0: it does)" },
 		U64_OPT("address-spaces", address_spaces, 1, VM_MAX_AS,
 			"2 mirrors every slot into a second (SMM) address space"),
 		U64_OPT("w-notifier", w_notifier, 0, 1000, "mixed: weight of notifier invalidations"),
 		U64_OPT("w-gfn-zap", w_gfn_zap, 0, 1000, "mixed: weight of gfn-only zaps"),
 		U64_OPT("w-gmem", w_gmem, 0, 1000, "mixed: weight of guest_memfd hole punches"),
+		U64_OPT("w-attr", w_attr, 0, 1000,
+			"mixed: weight of memory-attribute conversions"),
 		OPT_END
 	};
 
@@ -208,8 +226,9 @@ static int check_params(const struct pattern_params *p, char *err, size_t len)
 			 p->pattern == PAT_MIXED ? "2 x" : "1 x");
 		return -1;
 	}
-	if (p->pattern == PAT_MIXED && p->w_notifier + p->w_gfn_zap + p->w_gmem == 0) {
-		snprintf(err, len, "--w-notifier, --w-gfn-zap, --w-gmem: all zero; "
+	if (p->pattern == PAT_MIXED &&
+	    p->w_notifier + p->w_gfn_zap + p->w_gmem + p->w_attr == 0) {
+		snprintf(err, len, "--w-notifier, --w-gfn-zap, --w-gmem, --w-attr: all zero; "
 			 "expected at least one positive weight");
 		return -1;
 	}
@@ -386,14 +405,19 @@ static bool pattern_next_inval(const struct workload *wl, struct actor *a,
 	if (p->pattern == PAT_PRIVATE) {
 		kind = 2;
 	} else if (p->pattern == PAT_MIXED) {
-		uint64_t r = rng_below(&a->rng, p->w_notifier + p->w_gfn_zap + p->w_gmem);
+		uint64_t r = rng_below(&a->rng, p->w_notifier + p->w_gfn_zap +
+						    p->w_gmem + p->w_attr);
 
-		kind = r < p->w_notifier ? 0 : r < p->w_notifier + p->w_gfn_zap ? 1 : 2;
+		kind = r < p->w_notifier ? 0
+		       : r < p->w_notifier + p->w_gfn_zap ? 1
+		       : r < p->w_notifier + p->w_gfn_zap + p->w_gmem ? 2 : 3;
 	}
 	if (kind == 0) {
 		draw_notifier(c, a, out);
-	} else if (kind == 1) {
-		out->kind = INVAL_GFN_ZAP;
+	} else if (kind == 1 || kind == 3) {
+		/* Attribute conversions land where zaps do: anywhere in
+		 * the guest, shared or private. */
+		out->kind = kind == 1 ? INVAL_GFN_ZAP : INVAL_ATTR;
 		out->start = c->zap_gfn_start + rng_below(&a->rng, c->zap_gfn_pages);
 		out->end = out->start + draw_len(c, a);
 	} else {
@@ -462,4 +486,8 @@ void pattern_step_env(const struct pattern_world *w, struct vm *vm,
 	env->wl = &w->wl;
 	env->early_check = w->params.early_check;
 	env->resolve_steps = (uint32_t)w->params.resolve_steps;
+	env->yield_pages = (uint32_t)w->params.yield_pages;
+	env->slot_order = (uint32_t)w->params.slot_order;
+	env->precheck_any_tracker = w->params.precheck_any_tracker;
+	env->skip_present = w->params.skip_present;
 }

@@ -45,9 +45,16 @@ struct pattern_params {
 	int fault_dist;          /* enum fault_dist */
 	double hot_fraction;     /* DIST_HOT: share of faults on the hot 1/8 */
 	bool early_check;        /* lock-free pre-checks (Linux 6.8+) */
+	/* Fidelity to the kernel (docs/model.md, "Fidelity"); the defaults
+	 * are the kernel's, each flag brings back the earlier model. */
+	uint64_t yield_pages;    /* mmu_lock may drop after N SPTEs of a slot
+				  * inside a walk; 0: never */
+	int slot_order;          /* enum slot_order */
+	bool precheck_any_tracker; /* pre-checks for hva too */
+	bool skip_present;       /* accesses to present SPTEs do not fault */
 	uint64_t address_spaces; /* 2: SMM, every slot mirrored in AS 1 */
 	/* mixed: relative weights of the invalidation kinds */
-	uint64_t w_notifier, w_gfn_zap, w_gmem;
+	uint64_t w_notifier, w_gfn_zap, w_gmem, w_attr;
 	/* alias: fault only in the gfns strictly between the two aliases (the
 	 * live experiment's setup) instead of over all three slots */
 	bool alias_middle_only;
@@ -55,6 +62,7 @@ struct pattern_params {
 
 extern const char *const pattern_names[]; /* NULL-terminated */
 extern const char *const fault_dist_names[];
+extern const char *const slot_order_names[];
 
 /* Fills p with the defaults of pattern `id` (seed 1). */
 void pattern_defaults(int id, struct pattern_params *p);

@@ -90,10 +90,15 @@ static void write_params(struct json_writer *j, const struct pattern_params *p)
 	json_string(j, "fault_dist", fault_dist_names[p->fault_dist]);
 	json_double(j, "hot_fraction", p->hot_fraction);
 	json_bool(j, "early_check", p->early_check);
+	json_u64(j, "yield_pages", p->yield_pages);
+	json_string(j, "slot_order", slot_order_names[p->slot_order]);
+	json_bool(j, "precheck_any_tracker", p->precheck_any_tracker);
+	json_bool(j, "skip_present", p->skip_present);
 	json_u64(j, "address_spaces", p->address_spaces);
 	json_u64(j, "w_notifier", p->w_notifier);
 	json_u64(j, "w_gfn_zap", p->w_gfn_zap);
 	json_u64(j, "w_gmem", p->w_gmem);
+	json_u64(j, "w_attr", p->w_attr);
 	json_end_object(j);
 }
 

@@ -206,8 +206,7 @@ static int search_init(struct search *s, const struct scenario_world *w,
 	vm_attach(&s->vm, world_vm(&s->ws, s->next));
 	s->env.vm = &s->vm;
 	s->env.wl = &w->wl;
-	s->env.early_check = opt->early_check;
-	s->env.resolve_steps = 1;
+	explore_step_env(opt, &s->env);
 	r->tracker = ops;
 	r->early_check = opt->early_check;
 	r->reduce = opt->reduce;
@@ -317,7 +316,7 @@ static int replay_spurious(struct search *s, const struct tracker_ops *ops,
 	path[n++] = s->spur_actor;
 	translate_path(s, path, n);
 	memset(&tmp, 0, sizeof(tmp));
-	rc = replay_schedule(s->w, ops, opt->early_check, path, n, &tmp, err,
+	rc = replay_schedule(s->w, ops, opt, path, n, &tmp, err,
 			     errlen);
 	free(path);
 	if (rc < 0)
@@ -452,7 +451,7 @@ int explore_run(const struct scenario_world *w, const struct tracker_ops *ops,
 			path = NULL;
 		}
 	}
-	if (path && replay_schedule(w, ops, opt->early_check, path, n, r, err,
+	if (path && replay_schedule(w, ops, opt, path, n, r, err,
 				    errlen) < 0)
 		goto out;
 	r->seconds = now_seconds() - t0;
@@ -473,6 +472,15 @@ void explore_result_free(struct explore_result *r)
 	free(r->spur);
 	r->spur = NULL;
 	r->spur_len = 0;
+}
+
+void explore_step_env(const struct explore_options *opt, struct step_env *env)
+{
+	env->early_check = opt->early_check;
+	env->resolve_steps = 1;
+	env->skip_present = true;
+	env->yield_pages = opt->atomic_walks ? 0 : 1;
+	env->slot_order = ORDER_KERNEL;
 }
 
 int explore_verdict(const char *scenario, const char *tracker, bool early_check,

@@ -66,6 +66,9 @@ struct explore_options {
 	bool early_check;    /* step_env.early_check: Linux 6.8+ pre-checks */
 	bool spurious_trace; /* also replay the shortest schedule that ends in
 			      * a spurious range retry (spur, spur_len) */
+	bool atomic_walks;   /* no mmu_lock yields inside a walk (the model
+			      * before the fidelity pass); default: a yield
+			      * point after every SPTE inside a slot */
 	uint32_t max_states; /* 0: EXPLORE_DEFAULT_MAX_STATES */
 	uint64_t max_memory; /* bytes for the visited set; 0: the default */
 	unsigned reduce;     /* enum explore_reduce bits; 0: every interleaving */
@@ -73,6 +76,10 @@ struct explore_options {
 	bool stop_at_violation; /* stop after the BFS level of the first
 				 * violation (the shortest-trace search) */
 };
+
+/* The step environment of a search (and of its replay): kernel-faithful
+ * but for what opt turns off. env->vm and env->wl are the caller's. */
+void explore_step_env(const struct explore_options *opt, struct step_env *env);
 
 struct explore_result {
 	const struct tracker_ops *tracker;

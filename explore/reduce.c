@@ -74,7 +74,8 @@ void reduce_symmetry(const struct reduce_ctx *c, struct actor *actors,
 
 /* Shared state an actor's step may touch. Pages and SPTE indices are kept
  * as 64-bucket masks (index mod 64): two different indices in one bucket
- * only add a conflict, never hide one. */
+ * only add a conflict, never hide one. The attribute generations are keyed
+ * by SPTE index (model/vm.h), so they count as SPTE positions. */
 struct fp {
 	bool hr, hw;            /* the VM header: tracker, oracle, handles */
 	uint64_t gen_r, gen_w;  /* host-page generations */
@@ -99,6 +100,13 @@ static uint64_t span(uint64_t start, uint64_t end)
 	return m;
 }
 
+static uint64_t spte_bit(const struct vm_layout *l, const struct fault_plan *f)
+{
+	const struct memslot *s = &l->slots[f->slot];
+
+	return bit(s->spte_base + f->gfn - s->base_gfn);
+}
+
 static bool conflict(const struct fp *a, const struct fp *b)
 {
 	return (a->hw && (b->hr || b->hw)) || (b->hw && a->hr) ||
@@ -112,7 +120,7 @@ static void fault_fp(const struct vm_layout *l, const struct fault_plan *f,
 	const struct memslot *s = &l->slots[f->slot];
 
 	out->gen_r |= bit(slot_host_page(s, f->gfn));
-	out->spte_r |= bit(s->spte_base + f->gfn - s->base_gfn);
+	out->spte_r |= bit(s->spte_base + f->gfn - s->base_gfn); /* and attr */
 	out->spte_w |= bit(s->spte_base + f->gfn - s->base_gfn);
 }
 
@@ -123,7 +131,8 @@ static uint64_t inval_pages(const struct inval_plan *p)
 	case INVAL_NOTIFIER:
 		return span(p->start, p->end); /* host page == hva */
 	case INVAL_GFN_ZAP:
-		return 0; /* no page changes */
+	case INVAL_ATTR:
+		return 0; /* no page changes: attributes (SPTE positions) */
 	default:
 		return ALL; /* guest_memfd: private slots' own pages */
 	}
@@ -174,7 +183,13 @@ static void next_fp(const struct reduce_ctx *c, const struct actor *a,
 		struct fp f;
 
 		switch (a->pc) {
-		case VCPU_READ_SEQ:   /* reads seq; taking the next fault is local */
+		case VCPU_READ_SEQ:   /* reads seq; taking the next fault is */
+			out->hr = true; /* local; is its SPTE present? */
+			if (a->has_fault)
+				out->spte_r |= spte_bit(l, &a->fault);
+			else if (a->rng < sc->n_faults[a->id])
+				out->spte_r |= spte_bit(l, &sc->faults[a->id][a->rng]);
+			return;
 		case VCPU_PRECHECK1:  /* the verdict reads the tracker; the */
 		case VCPU_PRECHECK2:  /* oracle's view is statistics only */
 			out->hr = true;
@@ -185,6 +200,7 @@ static void next_fp(const struct reduce_ctx *c, const struct actor *a,
 			memset(&f, 0, sizeof(f));
 			fault_fp(l, &a->fault, &f);
 			out->gen_r = f.gen_r;
+			out->spte_r = f.spte_r; /* the attribute generation */
 			return;
 		default: /* the locked check */
 			out->hr = true;
@@ -215,6 +231,8 @@ static void next_fp(const struct reduce_ctx *c, const struct actor *a,
 			return; /* "host busy": local */
 		for (uint32_t r = 0; r < a->n_ranges; r++)
 			out->gen_w |= span(a->ranges[r].start, a->ranges[r].end);
+		if (a->inval.kind == INVAL_ATTR)
+			out->spte_w = ALL; /* the attribute change */
 		return;
 	default: /* phase 3 */
 		out->hw = true;
@@ -248,10 +266,13 @@ static void future_fp(const struct reduce_ctx *c, const struct actor *a,
 		out->hw = true; /* phase 3 at least */
 		if (a->pc == INVAL_GAP || a->pc == INVAL_PHASE1)
 			whole_inval_fp(&a->inval, out);
-		else if (a->pc == INVAL_PHASE2 && a->wait == a->inval.phase2_steps)
+		else if (a->pc == INVAL_PHASE2 && a->wait == a->inval.phase2_steps) {
 			for (uint32_t r = 0; r < a->n_ranges; r++)
 				out->gen_w |= span(a->ranges[r].start,
 						   a->ranges[r].end);
+			if (a->inval.kind == INVAL_ATTR)
+				out->spte_w = ALL;
+		}
 	}
 	for (uint64_t k = a->rng; k < sc->n_inval_plans[i]; k++)
 		whole_inval_fp(&sc->invals[i][k], out);

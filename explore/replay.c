@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "in flight: host [1,3)" / "nothing in flight": the oracle's ground truth
- * after an invalidator's step. */
+/* "in flight: gfn [1,3) as1 gfn [1,3)" / "nothing in flight": the SPTE
+ * positions the oracle counts as covered after an invalidator's step. */
 static void describe_inflight(const struct oracle_state *o, char *buf,
 			      size_t len)
 {
@@ -20,9 +20,17 @@ static void describe_inflight(const struct oracle_state *o, char *buf,
 		if (!in->handle)
 			continue;
 		for (uint32_t k = 0; k < in->n_ranges && used < len; k++) {
-			int n = snprintf(buf + used, len - used, "%s[%" PRIu64
-					 ",%" PRIu64 ")", any ? " " : "in flight: host ",
-					 in->ranges[k].start, in->ranges[k].end);
+			const struct oracle_range *r = &in->ranges[k];
+			char as[16] = "";
+			int n;
+
+			if (r->as_id == ORACLE_ALL_AS)
+				snprintf(as, sizeof(as), "all-as ");
+			else if (r->as_id)
+				snprintf(as, sizeof(as), "as%u ", r->as_id);
+			n = snprintf(buf + used, len - used, "%s%sgfn [%" PRIu64
+				     ",%" PRIu64 ")", any ? " " : "in flight: ", as,
+				     r->start, r->end);
 			if (n > 0)
 				used += (size_t)n;
 			any = true;
@@ -53,9 +61,9 @@ static void describe_check(const struct scenario_world *w, const struct vm *vm,
 	const struct memslot *slot = &w->layout.slots[f->slot];
 	uint64_t page = slot_host_page(slot, f->gfn);
 	const char *why = !s->truly_stale ? "not stale"
-			  : oracle_covered(&vm->st->oracle, page)
-				  ? "TRULY STALE (page being invalidated)"
-				  : "TRULY STALE (page changed since resolve)";
+			  : oracle_covered(&vm->st->oracle, slot->as_id, f->gfn)
+				  ? "TRULY STALE (gfn being invalidated)"
+				  : "TRULY STALE (page or attributes changed since resolve)";
 	const char *call;
 
 	if (s->violation || (s->locked_check && s->verdict == RETRY_NONE &&
@@ -86,7 +94,8 @@ static void snapshot_tracker(const struct tracker_ops *ops,
 }
 
 int replay_schedule(const struct scenario_world *w,
-		    const struct tracker_ops *ops, bool early_check,
+		    const struct tracker_ops *ops,
+		    const struct explore_options *opt,
 		    const uint32_t *order, uint32_t n,
 		    struct explore_result *r, char *err, size_t errlen)
 {
@@ -107,8 +116,7 @@ int replay_schedule(const struct scenario_world *w,
 	scenario_init_actors(w, actors);
 	env.vm = &vm;
 	env.wl = &w->wl;
-	env.early_check = early_check;
-	env.resolve_steps = 1;
+	explore_step_env(opt, &env);
 	for (uint32_t k = 0; k < n; k++) {
 		struct explore_step *s = &r->cex[k];
 		struct actor *a = &actors[order[k]];

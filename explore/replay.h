@@ -13,7 +13,8 @@
 /* Fills r->cex/cex_len (and cex_audit_stale when the schedule ends in a
  * terminal state the audit flags). Returns 0 or -1 (message in err). */
 int replay_schedule(const struct scenario_world *w,
-		    const struct tracker_ops *ops, bool early_check,
+		    const struct tracker_ops *ops,
+		    const struct explore_options *opt,
 		    const uint32_t *actors, uint32_t n,
 		    struct explore_result *r, char *err, size_t errlen);
 

@@ -175,7 +175,7 @@ static bool same_invals(const struct scenario *sc, uint32_t a, uint32_t b)
 		if (x->kind != y->kind || x->as_id != y->as_id ||
 		    x->start != y->start || x->end != y->end ||
 		    x->gap_steps != y->gap_steps ||
-		    x->phase2_steps != y->phase2_steps)
+		    x->phase2_steps != y->phase2_steps || x->yield != y->yield)
 			return false;
 	}
 	return true;

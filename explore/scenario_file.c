@@ -115,10 +115,6 @@ struct kv {
 	int n;
 };
 
-/* Keys that name a model feature still to come (fidelity issue 14): a clear
- * refusal instead of "unknown key". */
-static const char *const future_keys[] = { "yield", "yields", NULL };
-
 static int split_kv(struct parser *p, char **w, int nw,
 		    const char *const *accepted, struct kv *kv)
 {
@@ -135,9 +131,6 @@ static int split_kv(struct parser *p, char **w, int nw,
 		}
 		if (eq)
 			*eq = '\0';
-		if (opts_choice_index(future_keys, w[i]) >= 0)
-			return fail(p, "'%s': lock yields inside an invalidation are "
-				    "not supported by this model yet", w[i]);
 		if (opts_choice_index(accepted, w[i]) < 0 || !eq) {
 			opts_join_choices(accepted, list, sizeof(list));
 			return fail(p, "unknown item '%s'%s; accepted: %s", w[i],
@@ -269,33 +262,60 @@ static int do_fault(struct parser *p, char **w, int nw)
 	return 0;
 }
 
+/* yield=N|off: where the walk may drop mmu_lock (model/actor.h). */
+static int kv_yield(struct parser *p, const struct kv *kv, uint32_t *out)
+{
+	const char *v = kv_get(kv, "yield");
+	uint64_t x;
+
+	*out = YIELD_ENGINE;
+	if (!v)
+		return 0;
+	if (strcmp(v, "off") == 0) {
+		*out = YIELD_NEVER;
+		return 0;
+	}
+	if (number(p, "yield", v, SC_MAX_PAGE, &x) < 0)
+		return -1;
+	if (x == 0)
+		return fail(p, "yield: 0 is out of range (write yield=off for "
+			    "one lock hold, or N >= 1 SPTEs per hold)");
+	*out = (uint32_t)x;
+	return 0;
+}
+
 static int do_inval(struct parser *p, const char *kind, char **w, int nw)
 {
-	static const char *const acc_notifier[] = { "hva", "gap", "phase2", NULL };
-	static const char *const acc_gfn[] = { "as", "gfn", "gap", "phase2", NULL };
-	static const char *const acc_zap[] = { "gfn", NULL };
+	static const char *const acc_notifier[] = { "hva", "gap", "phase2",
+						    "yield", NULL };
+	static const char *const acc_gfn[] = { "as", "gfn", "gap", "phase2",
+					       "yield", NULL };
+	static const char *const acc_convert[] = { "gfn", "gap", "phase2",
+						   "yield", NULL };
+	static const char *const acc_zap[] = { "gfn", "gap", "yield", NULL };
 	struct scenario *sc = p->sc;
 	struct inval_plan ip;
 	uint32_t i, k;
 	struct kv kv;
 	bool notifier = strcmp(kind, "notifier") == 0;
 	bool zap = strcmp(kind, "zap") == 0;
+	bool convert = strcmp(kind, "convert") == 0;
 
-	if (strcmp(kind, "convert") == 0)
-		return fail(p, "'convert' (private/shared attribute conversion) is "
-			    "not supported by this model yet");
 	if (actor_ref(p, nw ? w[0] : NULL, "inval", SC_MAX_INVALS, &i) < 0 ||
 	    split_kv(p, w + 1, nw - 1,
-		     notifier ? acc_notifier : zap ? acc_zap : acc_gfn, &kv) < 0)
+		     notifier ? acc_notifier : zap ? acc_zap
+		     : convert ? acc_convert : acc_gfn, &kv) < 0)
 		return -1;
 	memset(&ip, 0, sizeof(ip));
-	ip.kind = notifier ? INVAL_NOTIFIER : zap ? INVAL_GFN_ZAP : INVAL_GMEM;
+	ip.kind = notifier ? INVAL_NOTIFIER : zap ? INVAL_GFN_ZAP
+		  : convert ? INVAL_ATTR : INVAL_GMEM;
 	if (need(p, &kv, notifier ? "hva" : "gfn", "[START,END)") < 0 ||
 	    range(p, notifier ? "hva" : "gfn", kv_get(&kv, notifier ? "hva" : "gfn"),
 		  &ip.start, &ip.end) < 0 ||
 	    kv_u32(p, &kv, "as", VM_MAX_AS - 1, 0, &ip.as_id) < 0 ||
 	    kv_u32(p, &kv, "gap", 16, 0, &ip.gap_steps) < 0 ||
-	    kv_u32(p, &kv, "phase2", 16, 1, &ip.phase2_steps) < 0)
+	    kv_u32(p, &kv, "phase2", 16, 1, &ip.phase2_steps) < 0 ||
+	    kv_yield(p, &kv, &ip.yield) < 0)
 		return -1;
 	if (ip.phase2_steps == 0)
 		return fail(p, "phase2: 0 is out of range (at least 1 step)");

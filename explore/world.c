@@ -4,7 +4,7 @@
 
 /* world_canon() rebuilds struct actor field by field, so a field added to
  * struct actor must be added there too: this catches the change. */
-_Static_assert(sizeof(struct actor) == 240,
+_Static_assert(sizeof(struct actor) == 264,
 	       "struct actor changed: update actor_canon() in explore/world.c");
 
 void world_shape_init(struct world_shape *ws, size_t vm_bytes,
@@ -50,8 +50,13 @@ static void actor_canon(struct actor *a)
 	c.inval.end = a->inval.end;
 	c.inval.gap_steps = a->inval.gap_steps;
 	c.inval.phase2_steps = a->inval.phase2_steps;
+	c.inval.yield = a->inval.yield;
 	c.handle = a->handle;
 	c.began = a->began;
+	c.walk_added = a->walk_added;
+	c.holds = a->holds;
+	c.walk_slot = a->walk_slot;
+	c.walk_gfn = a->walk_gfn;
 	c.n_ranges = a->n_ranges;
 	for (uint32_t i = 0; i < ORACLE_MAX_RANGES; i++)
 		c.ranges[i] = i < a->n_ranges ? a->ranges[i]

@@ -146,4 +146,7 @@ const struct tracker_ops exact_tracker_ops = {
 	.end = exact_end,
 	.retry = exact_retry,
 	.describe = exact_describe,
+	/* Measured against the gfn-keyed era (6.8+), which has the lock-free
+	 * pre-check: the same test, safe on torn reads (no pointers). */
+	.retry_unsafe = exact_retry,
 };

@@ -87,21 +87,28 @@ static struct fault_key fault_key_of(const struct vm *vm, const struct actor *a)
 static bool truly_stale(const struct vm *vm, const struct actor *a,
 			bool resolved)
 {
-	uint64_t page = slot_host_page(fault_slot(vm, a), a->fault.gfn);
+	const struct memslot *s = fault_slot(vm, a);
 
-	if (oracle_covered(&vm->st->oracle, page))
+	if (oracle_covered(&vm->st->oracle, s->as_id, a->fault.gfn))
 		return true;
-	return resolved && gen_tree_get(&vm->gen, page) != a->gen_snapshot;
+	return resolved && vm_version(vm, s, a->fault.gfn) != a->gen_snapshot;
+}
+
+/* Linux 6.8 added the lock-free check (mmu_invalidate_retry_gfn_unsafe)
+ * with the gfn-keyed tracking: a tracker without one is of an era that had
+ * no pre-check. */
+static bool prechecks(const struct step_env *env)
+{
+	return env->early_check &&
+	       (env->vm->ops->retry_unsafe || env->precheck_any_tracker);
 }
 
 static void count_retry_on_gfn(const struct step_env *env, const struct actor *a)
 {
-	const struct memslot *s;
-
 	if (!env->retries_per_spte)
 		return;
-	s = fault_slot(env->vm, a);
-	sparse_map_add(env->retries_per_spte, slot_spte_index(s, a->fault.gfn), 1);
+	sparse_map_add(env->retries_per_spte,
+		       slot_spte_index(fault_slot(env->vm, a), a->fault.gfn), 1);
 }
 
 static void start_resolve(struct actor *a, const struct step_env *env)
@@ -116,6 +123,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 {
 	struct vm *vm = env->vm;
 	struct fault_key key;
+	uint32_t present_version;
 	bool stale, resolved;
 
 	switch (a->pc) {
@@ -127,11 +135,23 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			}
 			a->has_fault = true;
 		}
+		/* The access (first, or again after RET_PF_RETRY re-entered
+		 * the guest) exits only if the SPTE is not present; one that
+		 * is present is served by the hardware, or on a racing fault
+		 * by fast_page_fault / RET_PF_SPURIOUS: no check either way. */
+		if (env->skip_present &&
+		    sparse_map_get(&vm->spte,
+				   slot_spte_index(fault_slot(vm, a), a->fault.gfn),
+				   &present_version)) {
+			a->has_fault = false;
+			info->what = "access: SPTE present, no fault";
+			return true;
+		}
 		stats->attempts++;
 		/* Pairs with the release in tracker_end_common(). */
 		a->seq_snapshot = smp_load_acquire(vm->st->tracker.seq);
 		info->what = "read seq";
-		if (env->early_check)
+		if (prechecks(env))
 			a->pc = VCPU_PRECHECK1;
 		else
 			start_resolve(a, env);
@@ -171,16 +191,14 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			return true;
 		}
 		/* Tracked before the snapshot: see model/gen_tree.h. */
-		a->gen_snapshot = gen_tree_track(
-			&vm->gen, slot_host_page(fault_slot(vm, a), a->fault.gfn));
+		a->gen_snapshot = vm_track_version(vm, fault_slot(vm, a), a->fault.gfn);
 		spin_ns(env->resolve_ns);
 		info->what = "resolve page";
-		a->pc = env->early_check ? VCPU_PRECHECK2 : VCPU_LOCKED_CHECK;
+		a->pc = prechecks(env) ? VCPU_PRECHECK2 : VCPU_LOCKED_CHECK;
 		return true;
 
 	case VCPU_LOCKED_CHECK: {
 		const struct memslot *s = fault_slot(vm, a);
-		uint64_t page = slot_host_page(s, a->fault.gfn);
 		uint32_t old, cur;
 
 		key = fault_key_of(vm, a);
@@ -198,9 +216,10 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			mmu_read_unlock(vm);
 			return true;
 		}
-		/* Not stale: the generation truly_stale() just read is the
+		/* Not stale: the version truly_stale() just read is the
 		 * snapshot, so the fast path reads it once. */
-		cur = stale ? gen_tree_get(&vm->gen, page) : (uint32_t)a->gen_snapshot;
+		cur = stale ? vm_version(vm, s, a->fault.gfn)
+			    : (uint32_t)a->gen_snapshot;
 		if (sparse_map_set(&vm->spte, slot_spte_index(s, a->fault.gfn),
 				   (uint32_t)a->gen_snapshot, &old) &&
 		    old != cur)
@@ -224,14 +243,15 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 
 /* ---- invalidator ------------------------------------------------------- */
 
-/* Zaps the SPTEs of one slot's gfn sub-range: O(SPTEs present there). An
- * SPTE that is already stale when zapped is a lost invalidation that a later
- * one happened to clean up: it is counted, or the end audit would never see
- * it. */
+/* Zaps the SPTEs of slot s's gfns [gfn_start, gfn_end): O(SPTEs present
+ * there). An SPTE that is already stale when zapped is a lost invalidation
+ * that a later one happened to clean up: it is counted, or the end audit
+ * would never see it. */
 static void zap(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
 		uint64_t gfn_end, struct actor_stats *stats)
 {
-	stats->stale_replaced += vm_zap_sptes(vm, s, gfn_start, gfn_end);
+	if (gfn_start < gfn_end)
+		stats->stale_replaced += vm_zap_sptes(vm, s, gfn_start, gfn_end);
 }
 
 static uint32_t new_handle(struct vm_state *st)
@@ -241,20 +261,30 @@ static uint32_t new_handle(struct vm_state *st)
 	return st->next_handle;
 }
 
+static void inval_ctx_of(const struct actor *a, struct inval_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->handle = a->handle;
+	ctx->has_hva = a->inval.kind == INVAL_NOTIFIER;
+	ctx->hva_start = a->inval.start;
+	ctx->hva_end = a->inval.end;
+	ctx->as_id = a->inval.kind == INVAL_GFN_ZAP ? INVAL_ALL_AS : 0;
+}
+
 static void begin_once(struct vm *vm, struct actor *a, struct inval_ctx *ctx)
 {
 	if (a->began)
 		return;
 	a->began = true;
 	vm->ops->begin(&vm->st->tracker, ctx);
+	oracle_begin(&vm->st->oracle, a->handle);
 }
 
 /* Records host pages [start, end) as changing in phase 2. Touching or
  * overlapping ranges are merged (adjacent slots, aliases of one memory), so
- * the table holds one entry per distinct run of memory. Should a layout
- * need more runs than ORACLE_MAX_RANGES, the last entry is widened: the
- * oracle then over-approximates, which can only make a safe tracker look
- * unsafe, never hide a miss. */
+ * the table holds one entry per distinct run of memory; past
+ * ORACLE_MAX_RANGES the last entry widens (more pages change: harmless, no
+ * SPTE maps them without the oracle covering it). */
 static void add_host_range(struct actor *a, uint64_t start, uint64_t end)
 {
 	for (uint32_t i = 0; i < a->n_ranges; i++) {
@@ -282,97 +312,241 @@ static void add_host_range(struct actor *a, uint64_t start, uint64_t end)
 	a->n_ranges++;
 }
 
-static void inval_ctx_of(const struct actor *a, struct inval_ctx *ctx)
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* The gfn sub-range [*lo, *hi) of slot s this invalidation reaches; false
+ * when it reaches none:
+ * - notifier: slots with an hva, through their hva range
+ *   (__kvm_handle_hva_range), never guest_memfd pages;
+ * - guest_memfd: the private slots bound in one address space
+ *   (kvm_gmem_invalidate_begin);
+ * - gfn zap and attribute change: every slot of every address space
+ *   (kvm_zap_gfn_range, kvm_handle_gfn_range). */
+static bool slot_reach(const struct actor *a, const struct memslot *s,
+		       uint64_t *lo, uint64_t *hi)
 {
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->handle = a->handle;
-	ctx->has_hva = a->inval.kind == INVAL_NOTIFIER;
-	ctx->hva_start = a->inval.start;
-	ctx->hva_end = a->inval.end;
+	const struct inval_plan *p = &a->inval;
+
+	if (p->kind == INVAL_NOTIFIER) {
+		uint64_t l, h;
+
+		if (s->private_mem)
+			return false;
+		l = max_u64(p->start, s->host_base);
+		h = min_u64(p->end, s->host_base + s->npages);
+		if (l >= h)
+			return false;
+		*lo = s->base_gfn + (l - s->host_base);
+		*hi = s->base_gfn + (h - s->host_base);
+		return true;
+	}
+	if (p->kind == INVAL_GMEM && (!s->private_mem || s->as_id != p->as_id))
+		return false;
+	*lo = max_u64(p->start, s->base_gfn);
+	*hi = min_u64(p->end, s->base_gfn + s->npages);
+	return *lo < *hi;
 }
 
-/* Phase 1 of a notifier: every shared slot whose hva range overlaps, in
- * (address space, slot) order, as __kvm_handle_hva_range() walks them. */
-static void notifier_phase1(struct vm *vm, struct actor *a,
-			    struct inval_ctx *ctx, struct actor_stats *stats)
+/* Walk order key of a slot within its address space. */
+static uint64_t walk_key(const struct step_env *env, const struct actor *a,
+			 const struct memslot *s, uint32_t idx)
 {
-	const struct vm_layout *l = vm->layout;
+	if (env->slot_order == ORDER_INDEX)
+		return idx;
+	return a->inval.kind == INVAL_NOTIFIER ? s->host_base : s->base_gfn;
+}
 
-	for (uint32_t as = 0; as < l->n_as; as++) {
-		for (uint32_t i = 0; i < l->n_slots; i++) {
-			const struct memslot *s = &l->slots[i];
-			uint64_t lo, hi;
+/* The next slot the walk reaches after slot `cur` (WALK_END: from the
+ * start), in (address space, key, index) order: address spaces one after
+ * the other, as every walk in kvm_main.c and kvm_zap_gfn_range does. */
+static uint32_t next_slot(const struct step_env *env, const struct actor *a,
+			  uint32_t cur)
+{
+	const struct vm_layout *l = env->vm->layout;
+	uint32_t best = WALK_END;
+	uint64_t lo, hi;
 
-			if (s->as_id != as || s->private_mem)
+	for (uint32_t i = 0; i < l->n_slots; i++) {
+		const struct memslot *s = &l->slots[i];
+
+		if (!slot_reach(a, s, &lo, &hi))
+			continue;
+		if (cur != WALK_END) {
+			const struct memslot *c = &l->slots[cur];
+			uint64_t kc = walk_key(env, a, c, cur), ks = walk_key(env, a, s, i);
+
+			if (s->as_id < c->as_id ||
+			    (s->as_id == c->as_id &&
+			     (ks < kc || (ks == kc && i <= cur))))
 				continue;
-			lo = a->inval.start > s->host_base ? a->inval.start : s->host_base;
-			hi = a->inval.end < s->host_base + s->npages ? a->inval.end
-								      : s->host_base + s->npages;
-			if (lo >= hi)
-				continue;
-			ctx->as_id = as;
-			begin_once(vm, a, ctx);
-			vm->ops->range_add(&vm->st->tracker, ctx,
-					   s->base_gfn + (lo - s->host_base),
-					   s->base_gfn + (hi - s->host_base));
-			zap(vm, s, s->base_gfn + (lo - s->host_base),
-			    s->base_gfn + (hi - s->host_base), stats);
-			/* Phase 2 changes this shared memory only: a
-			 * notifier never reaches guest_memfd pages, even
-			 * where their host page numbers fall inside its
-			 * hva range. */
-			add_host_range(a, lo, hi);
 		}
+		if (best != WALK_END) {
+			const struct memslot *b = &l->slots[best];
+			uint64_t kb = walk_key(env, a, b, best), ks = walk_key(env, a, s, i);
+
+			if (s->as_id > b->as_id ||
+			    (s->as_id == b->as_id && (ks > kb || (ks == kb && i > best))))
+				continue;
+		}
+		best = i;
 	}
+	return best;
 }
 
-/* Phase 1 of a guest_memfd hole punch: every private slot bound to the
- * punched gfn range, in one address space (kvm_gmem_invalidate_begin). */
-static void gmem_phase1(struct vm *vm, struct actor *a, struct inval_ctx *ctx,
-			struct actor_stats *stats)
+static void walk_enter(const struct step_env *env, struct actor *a,
+		       uint32_t slot)
 {
-	const struct vm_layout *l = vm->layout;
+	uint64_t lo = 0, hi = 0;
 
-	for (uint32_t i = 0; i < l->n_slots; i++) {
-		const struct memslot *s = &l->slots[i];
-		uint64_t lo, hi;
-
-		if (s->as_id != a->inval.as_id || !s->private_mem)
-			continue;
-		lo = a->inval.start > s->base_gfn ? a->inval.start : s->base_gfn;
-		hi = a->inval.end < s->base_gfn + s->npages ? a->inval.end
-							     : s->base_gfn + s->npages;
-		if (lo >= hi)
-			continue;
-		ctx->as_id = s->as_id;
-		begin_once(vm, a, ctx);
-		vm->ops->range_add(&vm->st->tracker, ctx, lo, hi);
-		zap(vm, s, lo, hi, stats);
-		add_host_range(a, slot_host_page(s, lo), slot_host_page(s, hi));
-	}
+	a->walk_slot = slot;
+	a->walk_added = false;
+	if (slot != WALK_END)
+		slot_reach(a, &env->vm->layout->slots[slot], &lo, &hi);
+	a->walk_gfn = lo;
 }
 
-/* kvm_zap_gfn_range(): begin, one range_add for the whole gfn range, zap in
- * every address space, end, all under one write-lock hold. No page changes. */
-static void gfn_zap(struct vm *vm, struct actor *a, struct inval_ctx *ctx,
-		    struct actor_stats *stats)
+/* The gfns the walk reaches change how they may be mapped: for a gfn zap
+ * (MTRR, CR0.CD, APICv: kvm_zap_gfn_range's callers) when it ends, for an
+ * attribute conversion in phase 2 (the xarray store). Every SPTE there was
+ * zapped by then, so none is left stale by the change itself. */
+static void change_attributes(struct vm *vm, const struct actor *a)
 {
 	const struct vm_layout *l = vm->layout;
+	uint64_t lo, hi;
 
-	ctx->as_id = INVAL_ALL_AS;
-	begin_once(vm, a, ctx);
-	vm->ops->range_add(&vm->st->tracker, ctx, a->inval.start, a->inval.end);
-	for (uint32_t i = 0; i < l->n_slots; i++) {
-		const struct memslot *s = &l->slots[i];
-		uint64_t lo, hi;
+	for (uint32_t i = 0; i < l->n_slots; i++)
+		if (slot_reach(a, &l->slots[i], &lo, &hi))
+			vm_bump_attr(vm, &l->slots[i], lo, hi);
+}
 
-		lo = a->inval.start > s->base_gfn ? a->inval.start : s->base_gfn;
-		hi = a->inval.end < s->base_gfn + s->npages ? a->inval.end
-							     : s->base_gfn + s->npages;
-		if (lo < hi)
-			zap(vm, s, lo, hi, stats);
+/* SPTEs of one slot a lock hold may zap before it may yield: the plan's
+ * own granularity, else the engine's; never when the engine's walks are
+ * atomic (the model before the fidelity pass) or the plan may not block. */
+static uint64_t yield_budget(const struct step_env *env, const struct actor *a)
+{
+	uint32_t y = a->inval.yield;
+
+	if (!env->yield_pages || y == YIELD_NEVER)
+		return UINT64_MAX;
+	return y == YIELD_ENGINE ? env->yield_pages : y;
+}
+
+/* One lock hold of a walk: begin at the first slot reached, then per slot
+ * range_add (the whole range once, for a gfn zap) and the zap. The hold
+ * ends after env->yield_pages SPTEs when the current slot has more to zap
+ * and the walk made progress in it (tdp_mmu_iter_cond_resched() yields
+ * only after forward progress, inside one slot's walk). Returns true when
+ * the walk is complete. */
+static bool walk_hold(const struct step_env *env, struct actor *a,
+		      struct inval_ctx *ctx, struct actor_stats *stats)
+{
+	struct vm *vm = env->vm;
+	uint64_t budget = yield_budget(env, a);
+	uint64_t zapped = 0, lo, hi;
+
+	if (a->holds++ == 0) {
+		a->handle = new_handle(vm->st);
+		a->began = false;
+		a->n_ranges = 0;
+		memset(a->ranges, 0, sizeof(a->ranges));
+		inval_ctx_of(a, ctx);
+		if (a->inval.kind == INVAL_GFN_ZAP) {
+			/* Begin and one range_add, whether or not a slot
+			 * is there; covered in every address space. */
+			begin_once(vm, a, ctx);
+			vm->ops->range_add(&vm->st->tracker, ctx, a->inval.start,
+					   a->inval.end);
+			oracle_cover(&vm->st->oracle, a->handle, ORACLE_ALL_AS,
+				     a->inval.start, a->inval.end);
+		}
+		walk_enter(env, a, next_slot(env, a, WALK_END));
+	} else {
+		inval_ctx_of(a, ctx);
 	}
-	vm->ops->end(&vm->st->tracker, ctx);
+	while (a->walk_slot != WALK_END) {
+		const struct memslot *s = &vm->layout->slots[a->walk_slot];
+
+		slot_reach(a, s, &lo, &hi);
+		if (!a->walk_added) {
+			a->walk_added = true;
+			if (a->inval.kind != INVAL_GFN_ZAP) {
+				ctx->as_id = s->as_id;
+				begin_once(vm, a, ctx);
+				vm->ops->range_add(&vm->st->tracker, ctx, lo, hi);
+				oracle_cover(&vm->st->oracle, a->handle, s->as_id,
+					     lo, hi);
+			}
+			/* Only notifiers and hole punches change pages:
+			 * the notifier's never reach guest_memfd pages,
+			 * even where host page numbers fall in its range. */
+			if (a->inval.kind == INVAL_NOTIFIER ||
+			    a->inval.kind == INVAL_GMEM)
+				add_host_range(a, slot_host_page(s, lo),
+					       slot_host_page(s, hi));
+		}
+		if (a->walk_gfn < hi) {
+			/* The yield point nearest the budget: after at least
+			 * one SPTE of this slot, with more of it to do. */
+			uint64_t room = budget > zapped ? budget - zapped : 0;
+			uint64_t stop;
+
+			if (room == 0 && a->walk_gfn == lo)
+				room = 1;
+			stop = hi - a->walk_gfn > room ? a->walk_gfn + room : hi;
+			zap(vm, s, a->walk_gfn, stop, stats);
+			zapped += stop - a->walk_gfn;
+			a->walk_gfn = stop;
+			if (stop < hi)
+				return false; /* yield: drop mmu_lock */
+		}
+		walk_enter(env, a, next_slot(env, a, a->walk_slot));
+	}
+	return true;
+}
+
+/* Forgets a finished invalidation so equal futures are equal states. */
+static void inval_forget(struct actor *a)
+{
+	a->began = false;
+	a->handle = 0;
+	a->holds = 0;
+	a->walk_slot = 0;
+	a->walk_gfn = 0;
+	a->walk_added = false;
+	a->n_ranges = 0;
+	memset(a->ranges, 0, sizeof(a->ranges));
+}
+
+static void inval_end(struct vm *vm, struct actor *a, struct inval_ctx *ctx,
+		      struct actor_stats *stats)
+{
+	if (a->began) {
+		vm->ops->end(&vm->st->tracker, ctx);
+		oracle_end(&vm->st->oracle, a->handle);
+		stats->invalidations++;
+	} else {
+		stats->invalidations_untracked++;
+	}
+	inval_forget(a);
+}
+
+static const char *phase1_what(const struct actor *a, bool done)
+{
+	bool first = a->holds == 1, gfn = a->inval.kind == INVAL_GFN_ZAP;
+
+	if (gfn)
+		return first ? (done ? "gfn zap: begin, range_add, zap, end"
+				     : "gfn zap: begin, range_add, zap (yield)")
+			     : (done ? "gfn zap: zap (after yield), end"
+				     : "gfn zap: zap (after yield; yield)");
+	if (!a->began)
+		return "phase 1: no slot overlaps";
+	if (first)
+		return done ? "phase 1: begin, range_add, zap"
+			    : "phase 1: begin, range_add, zap (yield)";
+	return done ? "phase 1: range_add, zap (after yield)"
+		    : "phase 1: range_add, zap (after yield; yield)";
 }
 
 static bool inval_step(struct actor *a, const struct step_env *env,
@@ -380,6 +554,7 @@ static bool inval_step(struct actor *a, const struct step_env *env,
 {
 	struct vm *vm = env->vm;
 	struct inval_ctx ctx;
+	bool done;
 
 	switch (a->pc) {
 	case INVAL_NEXT:
@@ -408,42 +583,33 @@ static bool inval_step(struct actor *a, const struct step_env *env,
 
 	case INVAL_PHASE1:
 		mmu_write_lock(vm);
-		a->handle = new_handle(vm->st);
-		a->began = false;
-		a->n_ranges = 0;
-		memset(a->ranges, 0, sizeof(a->ranges));
-		inval_ctx_of(a, &ctx);
-		if (a->inval.kind == INVAL_GFN_ZAP) {
-			gfn_zap(vm, a, &ctx, stats);
-			mmu_write_unlock(vm);
-			stats->invalidations++;
-			info->what = "gfn zap: begin, range_add, zap, end";
+		done = walk_hold(env, a, &ctx, stats);
+		info->what = phase1_what(a, done);
+		if (done && a->inval.kind == INVAL_GFN_ZAP) {
+			change_attributes(vm, a);
+			inval_end(vm, a, &ctx, stats);
 			a->pc = INVAL_NEXT;
-			return true;
+		} else if (done) {
+			a->wait = a->inval.phase2_steps;
+			a->pc = INVAL_PHASE2;
 		}
-		if (a->inval.kind == INVAL_NOTIFIER)
-			notifier_phase1(vm, a, &ctx, stats);
-		else
-			gmem_phase1(vm, a, &ctx, stats);
-		if (a->began)
-			oracle_begin(&vm->st->oracle, a->handle, a->ranges,
-				     a->n_ranges);
 		mmu_write_unlock(vm);
-		info->what = a->began ? "phase 1: begin, range_add, zap"
-				      : "phase 1: no slot overlaps";
-		a->wait = a->inval.phase2_steps;
-		a->pc = INVAL_PHASE2;
 		return true;
 
 	case INVAL_PHASE2:
 		if (a->wait == a->inval.phase2_steps) {
-			/* The host frees/replaces the pages, outside mmu_lock:
-			 * O(levels) per range, whatever its size. */
+			/* The host frees/replaces the pages, or the gfns'
+			 * attributes change (the xarray store), outside
+			 * mmu_lock. */
+			if (a->inval.kind == INVAL_ATTR && a->began)
+				change_attributes(vm, a);
 			for (uint32_t r = 0; r < a->n_ranges; r++)
 				gen_tree_bump(&vm->gen, a->ranges[r].start,
 					      a->ranges[r].end);
 			spin_ns(env->phase2_ns);
-			info->what = "phase 2: host changes pages";
+			info->what = a->inval.kind == INVAL_ATTR
+				? "phase 2: attributes change"
+				: "phase 2: host changes pages";
 		} else {
 			info->what = "phase 2: host busy";
 		}
@@ -453,20 +619,9 @@ static bool inval_step(struct actor *a, const struct step_env *env,
 
 	case INVAL_PHASE3:
 		mmu_write_lock(vm);
-		if (a->began) {
-			inval_ctx_of(a, &ctx);
-			vm->ops->end(&vm->st->tracker, &ctx);
-			oracle_end(&vm->st->oracle, a->handle);
-			stats->invalidations++;
-		} else {
-			stats->invalidations_untracked++;
-		}
+		inval_ctx_of(a, &ctx);
+		inval_end(vm, a, &ctx, stats);
 		mmu_write_unlock(vm);
-		/* Forget this invalidation so equal futures are equal states. */
-		a->began = false;
-		a->handle = 0;
-		a->n_ranges = 0;
-		memset(a->ranges, 0, sizeof(a->ranges));
 		info->what = "phase 3: end";
 		a->pc = INVAL_NEXT;
 		return true;

@@ -1,7 +1,10 @@
 /* The two kinds of actors of SPEC section 1, as step functions.
  *
  * actor_step() performs exactly one atomic step of one actor: either a whole
- * mmu_lock critical section or one unlocked operation. These functions are
+ * mmu_lock critical section or one unlocked operation. A walk that the
+ * kernel may interrupt by dropping mmu_lock (the TDP MMU yields inside a
+ * slot's zap) is one step per lock hold, so the yields are interleaving
+ * points like any other. These functions are
  * the only implementation of the protocol. The deterministic engine calls
  * them in a seeded order, the explorer in every order, the threaded engine
  * from real threads (then vm->mmu_lock is a real rwlock and the critical
@@ -23,9 +26,20 @@ enum actor_kind { ACTOR_VCPU, ACTOR_INVALIDATOR };
 
 enum inval_kind {
 	INVAL_NOTIFIER, /* mmu-notifier: hva range, three phases */
-	INVAL_GFN_ZAP,  /* kvm_zap_gfn_range: gfn range, one lock hold */
+	INVAL_GFN_ZAP,  /* kvm_zap_gfn_range: gfn range, every address space,
+			 * begin..end under the lock (which the zap may drop) */
 	INVAL_GMEM,     /* guest_memfd hole punch: gfn range of private slots,
 			 * three phases */
+	INVAL_ATTR,     /* kvm_vm_set_mem_attributes: gfn range, every slot in
+			 * every address space, three phases; phase 2 changes
+			 * attributes, not pages */
+};
+
+/* Order of the slots an invalidation walks within an address space. */
+enum slot_order {
+	ORDER_KERNEL, /* notifier: ascending hva (the interval tree); gfn-keyed
+		       * walks: ascending gfn */
+	ORDER_INDEX,  /* slot index (the model before the fidelity pass) */
 };
 
 struct inval_plan {
@@ -34,7 +48,15 @@ struct inval_plan {
 	uint64_t start, end;  /* hva pages (notifier) or gfns (others) */
 	uint32_t gap_steps;   /* idle steps before it starts (rare events) */
 	uint32_t phase2_steps; /* steps the host spends changing pages (>= 1) */
+	uint32_t yield;       /* where the walk may drop mmu_lock: YIELD_ENGINE
+			       * (the engine's --yield-pages), YIELD_NEVER (one
+			       * lock hold: a notifier that may not block), or
+			       * after every N SPTEs of a slot. An engine whose
+			       * walks never yield (yield_pages 0) ignores it */
 };
+
+#define YIELD_ENGINE 0
+#define YIELD_NEVER UINT32_MAX
 
 struct fault_plan {
 	uint32_t slot;
@@ -55,7 +77,7 @@ enum vcpu_pc {
 enum inval_pc {
 	INVAL_NEXT,
 	INVAL_GAP,
-	INVAL_PHASE1,
+	INVAL_PHASE1, /* one step per lock hold of the walk */
 	INVAL_PHASE2,
 	INVAL_PHASE3,
 	INVAL_DONE,
@@ -76,9 +98,15 @@ struct actor {
 	struct inval_plan inval;
 	uint32_t handle;
 	bool began; /* begin was called: some slot overlapped */
-	uint32_t n_ranges;
+	bool walk_added;   /* range_add done for walk_slot */
+	uint32_t holds;    /* lock holds of this walk so far (0: not started) */
+	uint32_t walk_slot; /* slot being walked, WALK_END when past the last */
+	uint64_t walk_gfn; /* next gfn of walk_slot to zap */
+	uint32_t n_ranges; /* host pages phase 2 changes */
 	struct host_range ranges[ORACLE_MAX_RANGES];
 };
+
+#define WALK_END UINT32_MAX
 
 struct workload {
 	/* Fill the next fault; false when the vCPU has no more work. */
@@ -94,6 +122,16 @@ struct step_env {
 	struct vm *vm;
 	const struct workload *wl;
 	bool early_check;      /* Linux 6.8+ lock-free pre-checks (default on) */
+	bool precheck_any_tracker; /* run them for trackers without a lock-free
+				    * check too (hva; the model before the
+				    * fidelity pass). Default: only where the
+				    * kernel of the tracker's era has one */
+	bool skip_present;     /* an access to a present SPTE does not exit, a
+				* retried fault re-enters the guest first
+				* (default on) */
+	uint32_t yield_pages;  /* a walk may drop mmu_lock after this many SPTEs
+				* of one slot (0: never) */
+	uint32_t slot_order;   /* enum slot_order */
 	uint32_t resolve_steps; /* steps a page lookup takes (>= 1) */
 	uint64_t resolve_ns;   /* busy work per lookup (threaded engine) */
 	uint64_t phase2_ns;    /* busy work per phase 2 (threaded engine) */

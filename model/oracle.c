@@ -4,21 +4,14 @@
 
 #include "model/types.h"
 
-int oracle_begin(struct oracle_state *o, uint32_t handle,
-		 const struct host_range *ranges, uint32_t n)
+int oracle_begin(struct oracle_state *o, uint32_t handle)
 {
 	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++) {
 		struct oracle_inval *e = &o->inflight[i];
 
 		if (e->handle)
 			continue;
-		if (n > ORACLE_MAX_RANGES)
-			return -1;
-		for (uint32_t r = 0; r < n; r++) {
-			WRITE_ONCE(e->ranges[r].start, ranges[r].start);
-			WRITE_ONCE(e->ranges[r].end, ranges[r].end);
-		}
-		WRITE_ONCE(e->n_ranges, n);
+		WRITE_ONCE(e->n_ranges, 0);
 		WRITE_ONCE(e->handle, handle);
 		WRITE_ONCE(o->n_inflight, o->n_inflight + 1);
 		return 0;
@@ -26,26 +19,72 @@ int oracle_begin(struct oracle_state *o, uint32_t handle,
 	return -1;
 }
 
+static struct oracle_inval *find(struct oracle_state *o, uint32_t handle)
+{
+	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++)
+		if (o->inflight[i].handle == handle)
+			return &o->inflight[i];
+	return NULL;
+}
+
+static void widen(struct oracle_range *r, uint32_t as_id, uint64_t start,
+		  uint64_t end)
+{
+	if (r->as_id != as_id)
+		WRITE_ONCE(r->as_id, ORACLE_ALL_AS);
+	if (start < r->start)
+		WRITE_ONCE(r->start, start);
+	if (end > r->end)
+		WRITE_ONCE(r->end, end);
+}
+
+void oracle_cover(struct oracle_state *o, uint32_t handle, uint32_t as_id,
+		  uint64_t start, uint64_t end)
+{
+	struct oracle_inval *e = find(o, handle);
+	uint32_t n;
+
+	if (!e || start >= end)
+		return;
+	n = e->n_ranges;
+	for (uint32_t r = 0; r < n; r++) {
+		struct oracle_range *x = &e->ranges[r];
+
+		if (x->as_id == as_id && start <= x->end && x->start <= end) {
+			widen(x, as_id, start, end);
+			return;
+		}
+	}
+	if (n == ORACLE_MAX_RANGES) {
+		widen(&e->ranges[n - 1], as_id, start, end);
+		return;
+	}
+	WRITE_ONCE(e->ranges[n].as_id, as_id);
+	WRITE_ONCE(e->ranges[n].start, start);
+	WRITE_ONCE(e->ranges[n].end, end);
+	WRITE_ONCE(e->n_ranges, n + 1);
+}
+
 void oracle_end(struct oracle_state *o, uint32_t handle)
 {
-	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++) {
-		struct oracle_inval *e = &o->inflight[i];
+	struct oracle_inval *e = find(o, handle);
 
-		if (e->handle == handle) {
-			WRITE_ONCE(o->n_inflight, o->n_inflight - 1);
-			WRITE_ONCE(e->handle, 0);
-			/* Cleared so that equal histories give equal states
-			 * (the explorer compares states bytewise). */
-			WRITE_ONCE(e->n_ranges, 0);
-			for (int r = 0; r < ORACLE_MAX_RANGES; r++) {
-				WRITE_ONCE(e->ranges[r].start, 0);
-				WRITE_ONCE(e->ranges[r].end, 0);
-			}
-		}
+	if (!e)
+		return;
+	WRITE_ONCE(o->n_inflight, o->n_inflight - 1);
+	WRITE_ONCE(e->handle, 0);
+	/* Cleared so that equal histories give equal states (the explorer
+	 * compares states bytewise). */
+	WRITE_ONCE(e->n_ranges, 0);
+	for (int r = 0; r < ORACLE_MAX_RANGES; r++) {
+		WRITE_ONCE(e->ranges[r].as_id, 0);
+		WRITE_ONCE(e->ranges[r].start, 0);
+		WRITE_ONCE(e->ranges[r].end, 0);
 	}
 }
 
-bool oracle_covered_scan_(const struct oracle_state *o, uint64_t page)
+bool oracle_covered_scan_(const struct oracle_state *o, uint32_t as_id,
+			  uint64_t gfn)
 {
 	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++) {
 		const struct oracle_inval *e = &o->inflight[i];
@@ -54,10 +93,14 @@ bool oracle_covered_scan_(const struct oracle_state *o, uint64_t page)
 			continue;
 		uint32_t n = READ_ONCE(e->n_ranges);
 
-		for (uint32_t r = 0; r < n && r < ORACLE_MAX_RANGES; r++)
-			if (page >= READ_ONCE(e->ranges[r].start) &&
-			    page < READ_ONCE(e->ranges[r].end))
+		for (uint32_t r = 0; r < n && r < ORACLE_MAX_RANGES; r++) {
+			uint32_t as = READ_ONCE(e->ranges[r].as_id);
+
+			if ((as == as_id || as == ORACLE_ALL_AS) &&
+			    gfn >= READ_ONCE(e->ranges[r].start) &&
+			    gfn < READ_ONCE(e->ranges[r].end))
 				return true;
+		}
 	}
 	return false;
 }

@@ -1,11 +1,23 @@
 /* Ground truth, independent of every tracker (SPEC section 3).
  *
- * The oracle knows which host pages each in-flight invalidation covers
- * (through the real slot mapping, so an aliased gfn is covered too) and each
- * page's generation. A fault is truly stale at its check iff an in-flight
- * invalidation covers its page, or the page's generation moved since the
- * fault resolved it. The set of in-flight invalidations only changes under
- * mmu_lock held for write, so a check under the read lock sees it exactly.
+ * The oracle knows, for each in-flight invalidation, which SPTE positions
+ * (address space, gfn) its walk has reached: every slot whose range it has
+ * added, through the real slot mapping, so an aliased gfn is covered once
+ * the walk reaches the alias. A position is covered from the range_add of
+ * its slot to the end, whatever the invalidation changes: host pages
+ * (notifier, guest_memfd) or only how gfns may be mapped (gfn-only zaps,
+ * memory-attribute conversions). A fault is truly stale at its check iff an
+ * in-flight invalidation covers its position, or the version of what it
+ * maps (page generation plus attribute generation, model/vm.h) moved since
+ * the fault resolved it.
+ *
+ * Why "reached" and not "will be reached": the kernel may drop mmu_lock in
+ * the middle of a walk (TDP MMU yields). An SPTE installed on a slot the
+ * walk has not reached yet is zapped when the walk gets there, so it is not
+ * a miss; one installed behind the walk survives into phase 2.
+ *
+ * The set only changes under mmu_lock held for write, so a check under the
+ * read lock sees it exactly.
  */
 #ifndef MODEL_ORACLE_H
 #define MODEL_ORACLE_H
@@ -16,16 +28,23 @@
 #include "model/tracker.h"
 
 #define ORACLE_MAX_INFLIGHT 8 /* concurrent invalidations the engines allow */
-#define ORACLE_MAX_RANGES 8   /* host ranges per invalidation */
+#define ORACLE_MAX_RANGES 8   /* ranges per invalidation */
+#define ORACLE_ALL_AS UINT32_MAX /* a range in every address space */
 
 struct host_range {
 	uint64_t start, end; /* host pages, [start, end) */
 };
 
+struct oracle_range {
+	uint32_t as_id; /* or ORACLE_ALL_AS */
+	uint32_t pad;   /* zero: states are compared bytewise */
+	uint64_t start, end; /* gfns, [start, end) */
+};
+
 struct oracle_inval {
 	uint32_t handle; /* 0: free */
 	uint32_t n_ranges;
-	struct host_range ranges[ORACLE_MAX_RANGES];
+	struct oracle_range ranges[ORACLE_MAX_RANGES];
 };
 
 struct oracle_state {
@@ -59,19 +78,26 @@ struct actor_stats {
 	uint64_t invalidations_untracked; /* no slot overlapped: no begin */
 };
 
-/* Registers an invalidation and the host pages it covers. Write lock held.
+/* Registers an invalidation, covering nothing yet. Write lock held.
  * Returns -1 when more than ORACLE_MAX_INFLIGHT are in flight (an engine
  * bug: the engines cap invalidators). */
-int oracle_begin(struct oracle_state *o, uint32_t handle,
-		 const struct host_range *ranges, uint32_t n);
+int oracle_begin(struct oracle_state *o, uint32_t handle);
+/* The walk of `handle` reached gfns [start, end) of address space as_id.
+ * Touching ranges merge; past ORACLE_MAX_RANGES the last one widens to
+ * every address space, which over-approximates: it can make a safe tracker
+ * look unsafe, never hide a miss. Write lock held. */
+void oracle_cover(struct oracle_state *o, uint32_t handle, uint32_t as_id,
+		  uint64_t start, uint64_t end);
 void oracle_end(struct oracle_state *o, uint32_t handle);
-bool oracle_covered_scan_(const struct oracle_state *o, uint64_t page);
-/* Is host page p covered by an in-flight invalidation? Inline for the
+bool oracle_covered_scan_(const struct oracle_state *o, uint32_t as_id,
+			  uint64_t gfn);
+/* Is (as_id, gfn) covered by an in-flight invalidation? Inline for the
  * common case, nothing in flight: every check of every fault asks. */
-static inline bool oracle_covered(const struct oracle_state *o, uint64_t page)
+static inline bool oracle_covered(const struct oracle_state *o, uint32_t as_id,
+				  uint64_t gfn)
 {
 	return __atomic_load_n(&o->n_inflight, __ATOMIC_RELAXED) &&
-	       oracle_covered_scan_(o, page);
+	       oracle_covered_scan_(o, as_id, gfn);
 }
 
 /* Classifies one check. `verdict` is the tracker's, `stale` the oracle's.

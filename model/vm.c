@@ -87,6 +87,7 @@ int vm_init(struct vm *vm, const struct vm_layout *l,
 	tracker_state_init(&st->tracker);
 	vm->st = vm->st_own = st;
 	gen_tree_init(&vm->gen, l->n_host_pages);
+	gen_tree_init(&vm->attr, l->n_sptes);
 	sparse_map_init(&vm->spte, l->n_sptes);
 	return 0;
 }
@@ -96,6 +97,7 @@ void vm_destroy(struct vm *vm)
 	if (!vm->st_own)
 		return;
 	gen_tree_destroy(&vm->gen);
+	gen_tree_destroy(&vm->attr);
 	sparse_map_destroy(&vm->spte);
 	free(vm->st_own);
 	vm->st = vm->st_own = NULL;
@@ -103,7 +105,7 @@ void vm_destroy(struct vm *vm)
 
 uint64_t vm_image_words(const struct vm_layout *l)
 {
-	return l->n_host_pages + l->n_sptes;
+	return l->n_host_pages + 2 * l->n_sptes;
 }
 
 void vm_save_pages(const struct vm *vm, uint64_t *img)
@@ -112,6 +114,7 @@ void vm_save_pages(const struct vm *vm, uint64_t *img)
 	uint64_t *spte = img + l->n_host_pages;
 
 	gen_tree_save(&vm->gen, img, l->n_host_pages);
+	gen_tree_save(&vm->attr, spte + l->n_sptes, l->n_sptes);
 	for (uint64_t i = 0; i < l->n_sptes; i++) {
 		uint32_t v;
 
@@ -126,6 +129,7 @@ void vm_load_pages(struct vm *vm, const uint64_t *img)
 	const uint64_t *spte = img + l->n_host_pages;
 
 	gen_tree_load(&vm->gen, img, l->n_host_pages);
+	gen_tree_load(&vm->attr, spte + l->n_sptes, l->n_sptes);
 	for (uint64_t i = 0; i < l->n_sptes; i++) {
 		uint32_t old;
 
@@ -154,13 +158,13 @@ struct stale_count {
 	uint64_t stale;
 };
 
-/* An SPTE is stale when its page's generation moved since it was installed. */
-static void count_stale(void *ctx, uint64_t idx, uint32_t gen)
+/* An SPTE is stale when its version moved since it was installed. */
+static void count_stale(void *ctx, uint64_t idx, uint32_t version)
 {
 	struct stale_count *c = ctx;
-	uint64_t page = c->slot->host_base + (idx - c->slot->spte_base);
+	const struct memslot *s = c->slot;
 
-	if (gen != gen_tree_get(&c->vm->gen, page))
+	if (version != vm_version(c->vm, s, s->base_gfn + (idx - s->spte_base)))
 		c->stale++;
 }
 

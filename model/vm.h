@@ -66,9 +66,13 @@ struct vm_state {
 	uint64_t data[];
 };
 
-/* An SPTE holds the generation of the host page it was installed from; the
- * host page itself follows from the slot mapping. In the dense page image
- * an SPTE is that generation plus one, 0 = not present. */
+/* An SPTE holds the version of what it was installed from: its host page's
+ * generation (bumped when the host changes the page) plus its gfn's
+ * attribute generation (bumped when a gfn-only change, an MTRR/APICv zap or
+ * a memory-attribute conversion, alters how the gfn may be mapped). Both
+ * only grow, so the sum is current iff both are. The host page follows from
+ * the slot mapping. In the dense page image an SPTE is that version plus
+ * one, 0 = not present. */
 #define SPTE_NONE 0
 
 struct vm {
@@ -77,6 +81,7 @@ struct vm {
 	struct vm_state *st;
 	struct vm_state *st_own;  /* vm_init's header (vm_attach may move st) */
 	struct gen_tree gen;      /* per host page: bumped when the host changes it */
+	struct gen_tree attr;     /* per SPTE index: attribute generation */
 	struct sparse_map spte;   /* per SPTE index */
 	pthread_rwlock_t *mmu_lock; /* NULL when steps run one at a time */
 };
@@ -94,7 +99,7 @@ void vm_destroy(struct vm *vm);
 /* Points the header at another block (an explorer record). */
 void vm_attach(struct vm *vm, struct vm_state *st);
 
-/* The dense page image: gen[n_host_pages] then spte[n_sptes], one uint64_t
+/* The dense page image: gen[n_host_pages], spte[n_sptes], attr[n_sptes], one uint64_t
  * each; a canonical function of the state (equal states, equal bytes). For
  * the explorer's tiny worlds only: it is as large as the guest. */
 uint64_t vm_image_words(const struct vm_layout *l);
@@ -116,13 +121,35 @@ static inline uint64_t slot_spte_index(const struct memslot *s, uint64_t gfn)
 	return s->spte_base + (gfn - s->base_gfn);
 }
 
+/* The version (model/vm.h, SPTE_NONE above) of gfn in slot s. */
+static inline uint32_t vm_version(const struct vm *vm, const struct memslot *s,
+				  uint64_t gfn)
+{
+	return gen_tree_get(&vm->gen, slot_host_page(s, gfn)) +
+	       gen_tree_get(&vm->attr, slot_spte_index(s, gfn));
+}
+/* The same, tracking both counters first (a fault resolving the page). */
+static inline uint32_t vm_track_version(struct vm *vm, const struct memslot *s,
+					uint64_t gfn)
+{
+	return gen_tree_track(&vm->gen, slot_host_page(s, gfn)) +
+	       gen_tree_track(&vm->attr, slot_spte_index(s, gfn));
+}
+/* The attributes of slot s's gfns [gfn_start, gfn_end) change. */
+static inline void vm_bump_attr(struct vm *vm, const struct memslot *s,
+				uint64_t gfn_start, uint64_t gfn_end)
+{
+	gen_tree_bump(&vm->attr, slot_spte_index(s, gfn_start),
+		      slot_spte_index(s, gfn_end));
+}
+
 /* Zaps the SPTEs of slot s's gfns [gfn_start, gfn_end) (write lock held).
  * Returns how many of them were already stale: lost invalidations that a
  * later one happened to clean up, which the end audit would never see. */
 uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
 		      uint64_t gfn_start, uint64_t gfn_end);
 
-/* End-of-run audit: installed SPTEs whose host page has changed since.
+/* End-of-run audit: installed SPTEs whose version has moved since.
  * Walks the present SPTEs only. Not concurrent with steps. */
 uint64_t vm_audit_stale_sptes(struct vm *vm);
 

@@ -7,7 +7,7 @@ set -u
 bench=$1
 . "$(dirname "$0")/../../tests/lib.sh"
 
-expect_bad "--scenario: unknown value 'bogus'; accepted: alias, concurrent, multislot, nested, private, smm, all" explore --scenario=bogus
+expect_bad "--scenario: unknown value 'bogus'; accepted: alias, concurrent, gfn_zap, multislot, nested, private, smm, yield, all" explore --scenario=bogus
 expect_bad "--tracker: unknown value 'nope'; accepted: $(registered_list), all" explore --tracker=nope
 expect_bad "--early-check: unknown value 'maybe'; accepted: both, on, off" explore --early-check=maybe
 expect_bad "unknown option '--frobnicate'" explore --frobnicate
@@ -26,10 +26,12 @@ bad_file "bad.scn:1: gfn [0,2) and hva [0,3) differ in length" 'slot gfn=[0,2) h
 bad_file "bad.scn:2: gfn [1,3) overlaps slot 0 (line 1)" "${slot}slot gfn=[1,3) hva=[4,6)\n"
 bad_file "bad.scn:1: gfn: [2,1) is empty" 'slot gfn=[2,1) hva=[0,2)\n'
 bad_file "bad.scn:1: hva: '0-2' is not a range" 'slot gfn=[0,2) hva=0-2\n'
-bad_file "bad.scn:3: 'yield': lock yields inside an invalidation are not supported by this model yet" \
-	"${slot}fault vcpu0 gfn=1\nnotifier inval0 hva=[0,2) yield=1\n"
-bad_file "bad.scn:2: 'convert' (private/shared attribute conversion) is not supported by this model yet" \
-	"${slot}convert inval0 gfn=[0,2)\n"
+bad_file "bad.scn:3: yield: 0 is out of range (write yield=off" \
+	"${slot}fault vcpu0 gfn=1\nnotifier inval0 hva=[0,2) yield=0\n"
+bad_file "bad.scn:3: yield: 'x' is not a number" \
+	"${slot}fault vcpu0 gfn=1\nzap inval0 gfn=[0,2) yield=x\n"
+bad_file "bad.scn:3: unknown item 'phase2'; accepted: gfn, gap, yield" \
+	"${slot}fault vcpu0 gfn=1\nzap inval0 gfn=[0,2) phase2=2\n"
 bad_file "bad.scn:2: vcpu1 has faults but vcpu0 has none" "${slot}fault vcpu1 gfn=1\n"
 bad_file "bad.scn:1: unknown keyword 'frob'; accepted: name, description" 'frob x\n'
 bad_file "bad.scn:2: expect: unknown tracker 'nope'; accepted: hva, gfn, union, exact" "${slot}expect nope safe\n"
@@ -70,7 +72,7 @@ done
 # --scenario=all: an array, one object per scenario.
 out=$("$bench" explore --scenario=all --json); rc=$?
 n=$(grep -c '^    "scenario": ' <<<"$out")
-[ "$rc" -eq 0 ] && [ "${out:0:1}" = "[" ] && [ "$n" -eq 6 ] && ok ||
+[ "$rc" -eq 0 ] && [ "${out:0:1}" = "[" ] && [ "$n" -eq 8 ] && ok ||
 	ko "--scenario=all --json: rc $rc, starts '${out:0:1}', $n scenarios"
 
 # A state limit too small to finish is reported and fails (exit 1).

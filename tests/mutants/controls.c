@@ -6,7 +6,7 @@
 #include "tests/mutants/mutants.h"
 #include "tests/mutants/parent.h"
 
-#define CONTROL(parent)                                                     \
+#define CONTROL_HOOKS(parent)                                               \
 	static void parent##_begin(struct tracker_state *t,                 \
 				   const struct inval_ctx *inv)             \
 	{                                                                   \
@@ -29,19 +29,23 @@
 	{                                                                   \
 		return parent##_tracker_ops.retry(t, k, seq);               \
 	}                                                                   \
-	static enum retry_verdict parent##_retry_unsafe(                    \
-		struct tracker_state *t, const struct fault_key *k,         \
-		uint64_t seq)                                               \
-	{                                                                   \
-		return parent##_tracker_ops.retry_unsafe                    \
-			? parent##_tracker_ops.retry_unsafe(t, k, seq)      \
-			: parent##_tracker_ops.retry(t, k, seq);            \
-	}                                                                   \
 	static void parent##_describe(const struct tracker_state *t,        \
 				      char *buf, size_t len)                \
 	{                                                                   \
 		parent##_tracker_ops.describe(t, buf, len);                 \
-	}                                                                   \
+	}
+
+/* The lock-free check only where the parent has one: the engines run
+ * pre-checks only for such trackers (the kernel era's rule). */
+#define CONTROL_UNSAFE(parent)                                              \
+	static enum retry_verdict parent##_retry_unsafe(                    \
+		struct tracker_state *t, const struct fault_key *k,         \
+		uint64_t seq)                                               \
+	{                                                                   \
+		return parent##_tracker_ops.retry_unsafe(t, k, seq);        \
+	}
+
+#define CONTROL_OPS(parent, unsafe)                                         \
 	static const struct tracker_ops control_##parent##_ops = {          \
 		.name = "control_" #parent,                                 \
 		.description = "control: " #parent " with every hook delegated", \
@@ -49,12 +53,15 @@
 		.range_add = parent##_range_add,                            \
 		.end = parent##_end,                                        \
 		.retry = parent##_retry,                                    \
-		.retry_unsafe = parent##_retry_unsafe,                      \
+		.retry_unsafe = unsafe,                                     \
 		.describe = parent##_describe,                              \
 	};
 
-CONTROL(hva)
-CONTROL(union)
+CONTROL_HOOKS(hva)
+CONTROL_OPS(hva, NULL)
+CONTROL_HOOKS(union)
+CONTROL_UNSAFE(union)
+CONTROL_OPS(union, union_retry_unsafe)
 
 /* WASTEFUL: the strictest check, any counter difference would flag them. */
 const struct mutant controls[] = {

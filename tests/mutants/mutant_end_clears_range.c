@@ -8,7 +8,6 @@
 PARENT_BEGIN(hva)
 PARENT_RANGE_ADD(hva)
 PARENT_RETRY(hva)
-PARENT_RETRY_UNSAFE(hva)
 
 static void clearing_end(struct tracker_state *t, const struct inval_ctx *inv)
 {
@@ -30,5 +29,4 @@ const struct tracker_ops mutant_end_clears_range_ops = {
 	.end = clearing_end,
 	.retry = parent_retry,
 	.describe = parent_describe,
-	.retry_unsafe = parent_retry_unsafe,
 };

@@ -6,7 +6,6 @@
 PARENT_BEGIN(hva)
 PARENT_RANGE_ADD(hva)
 PARENT_RETRY(hva)
-PARENT_RETRY_UNSAFE(hva)
 
 static void no_bump_end(struct tracker_state *t, const struct inval_ctx *inv)
 {
@@ -25,5 +24,4 @@ const struct tracker_ops mutant_end_no_seq_bump_ops = {
 	.end = no_bump_end,
 	.retry = parent_retry,
 	.describe = parent_describe,
-	.retry_unsafe = parent_retry_unsafe,
 };

@@ -6,7 +6,6 @@
 PARENT_RANGE_ADD(hva)
 PARENT_END(hva)
 PARENT_RETRY(hva)
-PARENT_RETRY_UNSAFE(hva)
 
 static void keeping_begin(struct tracker_state *t, const struct inval_ctx *inv)
 {
@@ -29,5 +28,4 @@ const struct tracker_ops mutant_hva_begin_keeps_stale_range_ops = {
 	.end = parent_end,
 	.retry = parent_retry,
 	.describe = parent_describe,
-	.retry_unsafe = parent_retry_unsafe,
 };

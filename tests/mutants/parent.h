@@ -44,9 +44,11 @@ extern const struct tracker_ops union_tracker_ops;
 	}
 
 /* The optional lock-free pre-check: the parent's own when it has one, else
- * its locked check, exactly what the engines would call for the parent. A
- * mutant that changes `retry` leaves retry_unsafe unset instead, so its
- * mutated check runs in both places. */
+ * its locked check. A mutant that changes `retry` leaves retry_unsafe unset
+ * instead, so its mutated check runs in both places. Only for parents that
+ * have one (union): the engines run pre-checks only for trackers with a
+ * lock-free check, so giving an hva mutant one would change its counters
+ * for a reason other than its mutation. */
 #define PARENT_RETRY_UNSAFE(parent)                                         \
 	static enum retry_verdict parent_retry_unsafe(                      \
 		struct tracker_state *t, const struct fault_key *key,       \
