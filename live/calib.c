@@ -72,6 +72,13 @@ int live_calib_model(const struct sweep_point *pt,
 	m->alias_control = pt->layout == LL_CONTROL;
 	m->vcpus = 1;
 	m->invalidators = 1;
+	/* Every live touch it counts is a fault (pf_fixed per page). */
+	m->skip_present = false;
+	/* The fitted window stands for the whole invalidation, its zap
+	 * included: one lock hold, so the fit's parameters keep their
+	 * meaning (with yields the zap would add steps the fit does not
+	 * know about). */
+	m->yield_pages = 0;
 	s = q * fault_us;
 	r = round_steps(1.0 / q - 4, 1);
 	window = w * t->drop_us;

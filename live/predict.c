@@ -34,6 +34,15 @@ bool live_model_params(const struct live_params *p,
 	/* One vCPU, one host thread. */
 	m->vcpus = 1;
 	m->invalidators = 1;
+	/* The live guest loop takes a real fault on every touch it counts
+	 * (pf_fixed per page; see /work/shared/LIVE-KVM.md): every model
+	 * access is a fault, as before the fidelity pass. */
+	m->skip_present = false;
+	/* The fitted window stands for the whole invalidation, its zap
+	 * included: one lock hold, so the fit's parameters keep their
+	 * meaning (with yields the zap would add steps the fit does not
+	 * know about). */
+	m->yield_pages = 0;
 	*step_us = NAN;
 	if (t && t->fault_us > 0 && t->drop_us > 0 &&
 	    t->cycle_us >= t->drop_us) {
