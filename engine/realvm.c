@@ -288,6 +288,11 @@ int realvm_build(const struct vm_built *b, const struct vm_source *s,
 	rw->w.params.invalidators = 1;
 	rw->w.params.resolve_steps = p->resolve_steps;
 	rw->w.params.early_check = p->early_check;
+	/* The step budget above counts two lock holds per invalidation:
+	 * real-VM runs keep each walk in one hold (no yields). */
+	rw->w.params.yield_pages = 0;
+	/* ... and every vCPU access a fault, as its fault counts assume. */
+	rw->w.params.skip_present = false;
 	rw->w.params.fault_dist = p->fault_dist;
 	rw->w.params.hot_fraction = p->hot_fraction;
 	rw->w.layout = b->layout;
