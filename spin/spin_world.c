@@ -11,6 +11,7 @@
  * masks are ints. */
 #define SPIN_MAX_KEY 254
 #define SPIN_MAX_HOST 31
+#define SPIN_MAX_SPTE 31
 
 /* Scripts are tables indexed (actor) * SC_MAX_SCRIPT + (entry). */
 _Static_assert(SC_MAX_SCRIPT == 4, "update SCRIPT_INDEX");
@@ -83,6 +84,14 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 		if (s->host_base + s->npages > nhost)
 			nhost = s->host_base + s->npages;
 	}
+	for (uint32_t i = 0; i < sc->n_slots; i++)
+		spte += sc->slots[i].npages;
+	if (spte > SPIN_MAX_SPTE) {
+		snprintf(err, errlen, "scenario %s: %" PRIu64 " SPTEs; spin's "
+			 "model tracks at most %d", sc->name, spte, SPIN_MAX_SPTE);
+		return -1;
+	}
+	spte = 0;
 	if (nhost > SPIN_MAX_HOST) {
 		snprintf(err, errlen, "scenario %s: %" PRIu64 " host pages; spin's "
 			 "model tracks at most %d", sc->name, nhost, SPIN_MAX_HOST);
@@ -127,6 +136,32 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 	table(&o, "SLOT_NPAGES", "s", "s", v + 3 * n, n);
 	table(&o, "SLOT_SPTE", "s", "s", v + 4 * n, n);
 	table(&o, "SLOT_PRIVATE", "s", "s", v + 5 * n, n);
+	/* The kernel's walk orders (model/actor.c: next_slot): per address
+	 * space, ascending hva for notifiers (the interval tree), ascending
+	 * gfn for gfn-keyed walks; slot index breaks ties. */
+	for (int by_gfn = 0; by_gfn < 2; by_gfn++) {
+		uint64_t walk[SC_MAX_SLOTS];
+
+		for (uint32_t j = 0; j < n; j++)
+			walk[j] = j;
+		for (uint32_t a = 1; a < n; a++)
+			for (uint32_t b = a; b > 0; b--) {
+				const struct memslot *x = &sc->slots[order[walk[b - 1]]];
+				const struct memslot *y = &sc->slots[order[walk[b]]];
+				uint64_t kx = by_gfn ? x->base_gfn : x->host_base;
+				uint64_t ky = by_gfn ? y->base_gfn : y->host_base;
+				uint64_t t;
+
+				if (x->as_id < y->as_id ||
+				    (x->as_id == y->as_id &&
+				     (kx < ky || (kx == ky && walk[b - 1] < walk[b]))))
+					break;
+				t = walk[b - 1];
+				walk[b - 1] = walk[b];
+				walk[b] = t;
+			}
+		table(&o, by_gfn ? "WALK_GFN" : "WALK_NOTIFIER", "j", "j", walk, n);
+	}
 
 	for (uint32_t a = 0; a < nv; a++)
 		tab[a] = sc->n_faults[a];
@@ -147,17 +182,24 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 	table(&o, "NINVS", "a", "a", tab, ni ? ni : 1);
 	{
 		static const char *const names[] = { "INV_KIND", "INV_AS",
-						     "INV_LO", "INV_HI" };
+						     "INV_LO", "INV_HI",
+						     "INV_YIELD" };
 
-		for (int f = 0; f < 4; f++) {
+		for (int f = 0; f < 5; f++) {
 			memset(tab, 0, sizeof(tab));
 			for (uint32_t a = 0; a < ni; a++)
 				for (uint32_t k = 0; k < sc->n_inval_plans[a]; k++) {
 					const struct inval_plan *p = &sc->invals[a][k];
 					uint64_t kind = p->kind == INVAL_NOTIFIER ? 0
-							: p->kind == INVAL_GMEM ? 1 : 2;
-					uint64_t x[4] = { kind, p->as_id, p->start,
-							  p->end };
+							: p->kind == INVAL_GMEM ? 1
+							: p->kind == INVAL_GFN_ZAP ? 2 : 3;
+					/* The explorer's default: a yield
+					 * point after every SPTE. */
+					uint64_t y = p->yield == YIELD_NEVER ? 0
+						     : p->yield == YIELD_ENGINE ? 1
+						     : p->yield;
+					uint64_t x[5] = { kind, p->as_id, p->start,
+							  p->end, y };
 
 					tab[a * SC_MAX_SCRIPT + k] = x[f];
 				}

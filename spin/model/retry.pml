@@ -8,23 +8,30 @@
  * generates from a scenario file (scenarios/README.md; spin/spin_world.c):
  *   TRACKER_PML   the path of the tracker's file, trackers/NAME.pml
  *                 (trackers/seqonly.pml, a broken one, tests the model)
- *   EARLY_CHECK   the Linux 6.8+ lock-free pre-checks (on by default)
+ *   EARLY_CHECK   the Linux 6.8+ lock-free pre-checks (on by default);
+ *                 spin_check.c defines it only for trackers of that era
+ *                 (those with a lock-free check: not hva, <= 6.7)
  *   AUDIT_ONLY    drop the check-time assertion, keep the end audit: shows
  *                 that the two safety properties agree in kind
  *   the world: NSLOTS, NHOST, NSPTE, NVCPU, NINVAL; per slot (in the walk
  *   order: address space 0's slots, then 1's) SLOT_AS, SLOT_GFN, SLOT_HOST,
  *   SLOT_NPAGES, SLOT_SPTE, SLOT_PRIVATE; per vCPU v its script NFAULTS(v),
  *   FAULT_SLOT(v, k), FAULT_GFN(v, k); per invalidator i NINVS(i),
- *   INV_KIND(i, k), INV_AS(i, k), INV_LO(i, k), INV_HI(i, k); and
+ *   INV_KIND(i, k), INV_AS(i, k), INV_LO(i, k), INV_HI(i, k),
+ *   INV_YIELD(i, k) (0: one lock hold; N: mmu_lock may drop after N SPTEs
+ *   of a slot); the walk orders WALK_NOTIFIER(j) and WALK_GFN(j); and
  *   start_actors(), which runs every actor.
  *
  * Steps (each one atomic transition, as in model/actor.h):
- *   invalidator: phase 1 (write lock: begin, range_add + zap per overlapping
- *                slot), phase 2 (host bumps page generations), phase 3
- *                (write lock: end = seq++ then in_progress--); a gfn zap is
- *                one step (write lock: begin, range_add, zap, end)
- *   vCPU:        read seq; [pre-check]; resolve (snapshot generation);
- *                [pre-check]; locked check (retry, or install the SPTE)
+ *   invalidator: phase 1 (write lock: begin, range_add + zap per slot
+ *                reached, one step per lock hold when the walk yields),
+ *                phase 2 (host bumps page generations, or a conversion the
+ *                attribute generations), phase 3 (write lock: end = seq++
+ *                then in_progress--); a gfn zap is its lock holds, the
+ *                last one ending it (attributes change, end)
+ *   vCPU:        access (no fault if the SPTE is present); read seq;
+ *                [pre-check]; resolve (snapshot version); [pre-check];
+ *                locked check (retry, or install the SPTE)
  *
  * Every step prints one "@@" line. Verification ignores printf; the trail
  * replay (spin -t) prints them, and spin_check.c turns them into the
@@ -37,7 +44,12 @@
 
 #define NOTIFIER 0 /* mmu-notifier: hva range, slots with an hva */
 #define GMEM 1     /* guest_memfd hole punch: gfn range, private slots */
-#define GFNZAP 2   /* kvm_zap_gfn_range: gfn range, every slot, one step */
+#define GFNZAP 2   /* kvm_zap_gfn_range: gfn range, every slot of every
+		    * address space; begin..end under the lock (which the zap
+		    * may drop) */
+#define ATTR 3     /* kvm_vm_set_mem_attributes: gfn range, every slot of
+		    * every address space, three phases; phase 2 changes
+		    * attributes, not pages */
 
 #include "trackers.pml"
 
@@ -47,21 +59,28 @@ byte inprog;
 byte rstart = INVALID;
 byte rend = INVALID;
 
-/* Host pages: generation, bumped in phase 2. An SPTE holds the generation
- * it was installed from, plus one (0: not present). */
+/* Host pages: generation, bumped in phase 2. SPTE positions: attribute
+ * generation, bumped when a gfn-only change (gfn zap, attribute
+ * conversion) alters how the gfn may be mapped. An SPTE holds the version
+ * it was installed from (page generation + attribute generation), plus one
+ * (0: not present). */
 byte gen[NHOST];
+byte attr[NSPTE];
 byte spte[NSPTE];
 
-/* Oracle: host pages (bit mask, NHOST <= 31) of each invalidator's
- * in-flight invalidation, set in phase 1 when begin was called, cleared in
- * phase 3. */
+/* Oracle (model/oracle.h): the SPTE positions (bit mask, NSPTE <= 31) each
+ * invalidator's walk has reached, set at each slot's range_add (for a gfn
+ * zap, its whole range in every address space at begin), cleared at end. A
+ * position the walk has not reached is not covered: the walk zaps it
+ * later. */
 int cover[NINVAL];
 
-#define COVERED(p, i) ((cover[i] >> (p)) & 1)
+#define COVERED(x, i) ((cover[i] >> (x)) & 1)
 
 /* Host page / SPTE of gfn g in slot s (constants from the scenario). */
 #define HOST_OF(s, g) (SLOT_HOST(s) + (g) - SLOT_GFN(s))
 #define SPTE_OF(s, g) (SLOT_SPTE(s) + (g) - SLOT_GFN(s))
+#define VERSION(s, g) (gen[HOST_OF(s, g)] + attr[SPTE_OF(s, g)])
 
 inline print_tracker()
 {
@@ -69,15 +88,46 @@ inline print_tracker()
 	       seq, inprog, rstart, rend)
 }
 
-/* A gfn zap (kvm_zap_gfn_range): one write-locked step, no page changes,
- * so the oracle never sees it: begin, one range_add, zap in every address
- * space, end. */
-inline gfn_zap(id, lo, hi)
+/* The overlap [oa, ob) of invalidation (kind, as, lo, hi) with slot s, as
+ * page offsets into the slot (oa == ob: none): a notifier reaches slots
+ * with an hva through host pages (== hva), a guest_memfd punch the private
+ * slots of its address space through gfns, a gfn zap or an attribute
+ * conversion every slot of every address space through gfns. */
+inline reach(kind, as, lo, hi)
 {
-	d_step {
-		printf("@@ inval%d gfn zap: gfn [%d,%d)\n", id, lo, hi);
+	oa = 0;
+	ob = 0;
+	if
+	:: kind == NOTIFIER && !SLOT_PRIVATE(s) &&
+	   lo < SLOT_HOST(s) + SLOT_NPAGES(s) && hi > SLOT_HOST(s) ->
+		oa = (lo > SLOT_HOST(s) -> lo - SLOT_HOST(s) : 0);
+		ob = (hi < SLOT_HOST(s) + SLOT_NPAGES(s) ->
+		      hi - SLOT_HOST(s) : SLOT_NPAGES(s))
+	:: kind != NOTIFIER && (kind != GMEM || (SLOT_PRIVATE(s) && SLOT_AS(s) == as)) &&
+	   lo < SLOT_GFN(s) + SLOT_NPAGES(s) && hi > SLOT_GFN(s) ->
+		oa = (lo > SLOT_GFN(s) -> lo - SLOT_GFN(s) : 0);
+		ob = (hi < SLOT_GFN(s) + SLOT_NPAGES(s) ->
+		      hi - SLOT_GFN(s) : SLOT_NPAGES(s))
+	:: else -> skip
+	fi
+}
+
+/* One lock hold of a walk (model/actor.c: walk_hold), from walk position j
+ * (the kernel's slot order: WALK_NOTIFIER(j) for notifiers, ascending hva
+ * per address space; WALK_GFN(j) for gfn-keyed walks). The first hold of a
+ * gfn zap begins and adds the whole range, covered in every address space;
+ * other walks begin at the first slot reached, then range_add per slot.
+ * Every walk zaps the SPTEs it reaches. With y > 0 the hold ends once it
+ * zapped y SPTEs, the walk made progress in the current slot and the slot
+ * has more (tdp_mmu_iter_cond_resched). */
+inline walk_hold(id, kind, as, lo, hi, y)
+{
+	zapped = 0;
+	if
+	:: kind == GFNZAP && !began ->
 		tr_begin(GFNZAP, lo, hi);
 		tr_range_add(lo, hi);
+		began = true;
 		s = 0;
 		do
 		:: s < NSLOTS ->
@@ -86,7 +136,7 @@ inline gfn_zap(id, lo, hi)
 			:: o < SLOT_NPAGES(s) ->
 				if
 				:: SLOT_GFN(s) + o >= lo && SLOT_GFN(s) + o < hi ->
-					spte[SLOT_SPTE(s) + o] = 0
+					cover[id] = cover[id] | (1 << (SLOT_SPTE(s) + o))
 				:: else -> skip
 				fi;
 				o++
@@ -95,47 +145,19 @@ inline gfn_zap(id, lo, hi)
 			s++
 		:: else -> break
 		od;
-		tr_end();
-		print_tracker()
-	}
-}
-
-/* One notifier or guest_memfd invalidation, three steps. */
-inline invalidate(id, kind, as, lo, hi)
-{
-
-	/* Phase 1, mmu_lock held for write. [oa, ob) is the overlap of the
-	 * invalidation with slot s, as page offsets into the slot: a notifier
-	 * reaches slots with an hva through host pages (== hva), a guest_memfd
-	 * punch reaches private slots through gfns. */
-	d_step {
+		printf("@@   begin, range_add gfn [%d,%d) in every address space\n", lo, hi)
+	:: else -> skip
+	fi;
+	do
+	:: j >= NSLOTS -> break
+	:: j < NSLOTS && !entered ->
+		s = (kind == NOTIFIER -> WALK_NOTIFIER(j) : WALK_GFN(j));
+		reach(kind, as, lo, hi);
 		if
-		:: kind == NOTIFIER ->
-			printf("@@ inval%d phase 1: notifier hva [%d,%d)\n", id, lo, hi)
-		:: else ->
-			printf("@@ inval%d phase 1: guest_memfd gfn [%d,%d)\n", id, lo, hi)
-		fi;
-		s = 0;
-		do
-		:: s < NSLOTS ->
-			oa = 0;
-			ob = 0;
+		:: oa < ob ->
 			if
-			:: kind == NOTIFIER && !SLOT_PRIVATE(s) &&
-			   lo < SLOT_HOST(s) + SLOT_NPAGES(s) && hi > SLOT_HOST(s) ->
-				oa = (lo > SLOT_HOST(s) -> lo - SLOT_HOST(s) : 0);
-				ob = (hi < SLOT_HOST(s) + SLOT_NPAGES(s) ->
-				      hi - SLOT_HOST(s) : SLOT_NPAGES(s))
-			:: kind == GMEM && SLOT_PRIVATE(s) && SLOT_AS(s) == as &&
-			   lo < SLOT_GFN(s) + SLOT_NPAGES(s) && hi > SLOT_GFN(s) ->
-				oa = (lo > SLOT_GFN(s) -> lo - SLOT_GFN(s) : 0);
-				ob = (hi < SLOT_GFN(s) + SLOT_NPAGES(s) ->
-				      hi - SLOT_GFN(s) : SLOT_NPAGES(s))
-			:: else -> skip
-			fi;
-			if
-			:: oa < ob ->
-				/* begin once, at the first overlapping slot */
+			:: kind != GFNZAP ->
+				/* begin once, at the first slot reached */
 				if
 				:: !began ->
 					tr_begin(kind, lo, hi);
@@ -149,63 +171,145 @@ inline invalidate(id, kind, as, lo, hi)
 				o = oa;
 				do
 				:: o < ob ->
-					spte[SLOT_SPTE(s) + o] = 0;
+					cover[id] = cover[id] | (1 << (SLOT_SPTE(s) + o));
+					o++
+				:: else -> break
+				od
+			:: else -> skip
+			fi;
+			/* Only notifiers and hole punches change pages. */
+			if
+			:: kind == NOTIFIER || kind == GMEM ->
+				o = oa;
+				do
+				:: o < ob ->
 					mask = mask | (1 << (SLOT_HOST(s) + o));
 					o++
 				:: else -> break
 				od
 			:: else -> skip
 			fi;
-			s++
-		:: else -> break
-		od;
-		/* The oracle knows the pages only if KVM took part (begin). */
-		cover[id] = (began -> mask : 0);
-		print_tracker()
-	};
-
-	/* Phase 2, no lock: the host changes the pages. */
-	d_step {
-		o = 0;
-		do
-		:: o < NHOST ->
-			if
-			:: (mask >> o) & 1 -> gen[o]++
-			:: else -> skip
-			fi;
-			o++
-		:: else -> break
-		od;
-		printf("@@ inval%d phase 2: host changes pages (mask 0x%x)\n", id, mask)
-	};
-
-	/* Phase 3, mmu_lock held for write. No begin, no end. */
-	d_step {
+			o = oa;
+			entered = true
+		:: else -> j++
+		fi
+	:: j < NSLOTS && entered && o < ob ->
 		if
-		:: began -> tr_end()
+		:: y > 0 && zapped >= y && o > oa -> break
 		:: else -> skip
 		fi;
-		cover[id] = 0;
-		began = false;
-		mask = 0;
-		printf("@@ inval%d phase 3: end\n", id);
+		spte[SLOT_SPTE(s) + o] = 0;
+		o++;
+		zapped++
+	:: j < NSLOTS && entered && o >= ob ->
+		entered = false;
+		j++
+	od
+}
+
+/* The attribute generation of every SPTE position the walk covered moves
+ * (a gfn zap's end, an attribute conversion's phase 2). */
+inline change_attributes(id)
+{
+	o = 0;
+	do
+	:: o < NSPTE ->
+		if
+		:: (cover[id] >> o) & 1 -> attr[o]++
+		:: else -> skip
+		fi;
+		o++
+	:: else -> break
+	od
+}
+
+/* One invalidation: phase 1 as one step per lock hold, then for a gfn zap
+ * end in the last hold; else phase 2 (no lock: the host changes the pages,
+ * or the gfns' attributes change) and phase 3 (write lock: end). */
+inline invalidate(id, kind, as, lo, hi, y)
+{
+	d_step {
+		j = 0;
+		if
+		:: kind == NOTIFIER ->
+			printf("@@ inval%d phase 1: notifier hva [%d,%d)\n", id, lo, hi)
+		:: kind == GMEM ->
+			printf("@@ inval%d phase 1: guest_memfd gfn [%d,%d)\n", id, lo, hi)
+		:: kind == GFNZAP ->
+			printf("@@ inval%d gfn zap: gfn [%d,%d)\n", id, lo, hi)
+		:: else ->
+			printf("@@ inval%d phase 1: attribute conversion gfn [%d,%d)\n", id, lo, hi)
+		fi;
+		walk_hold(id, kind, as, lo, hi, y);
 		print_tracker()
-	}
+	};
+	/* Further lock holds after yields. */
+	do
+	:: j < NSLOTS ->
+		d_step {
+			printf("@@ inval%d phase 1: zap after yield\n", id);
+			walk_hold(id, kind, as, lo, hi, y);
+			print_tracker()
+		}
+	:: else -> break
+	od;
+
+	if
+	:: kind == GFNZAP ->
+		/* The last hold ends it: attributes change, end. */
+		d_step {
+			change_attributes(id);
+			tr_end();
+			cover[id] = 0;
+			began = false;
+			printf("@@ inval%d gfn zap: end\n", id);
+			print_tracker()
+		}
+	:: else ->
+		/* Phase 2, no lock. */
+		d_step {
+			if
+			:: kind == ATTR && began -> change_attributes(id)
+			:: else -> skip
+			fi;
+			o = 0;
+			do
+			:: o < NHOST ->
+				if
+				:: (mask >> o) & 1 -> gen[o]++
+				:: else -> skip
+				fi;
+				o++
+			:: else -> break
+			od;
+			printf("@@ inval%d phase 2: host changes pages (mask 0x%x)\n", id, mask)
+		};
+
+		/* Phase 3, mmu_lock held for write. No begin, no end. */
+		d_step {
+			if
+			:: began -> tr_end()
+			:: else -> skip
+			fi;
+			cover[id] = 0;
+			began = false;
+			mask = 0;
+			printf("@@ inval%d phase 3: end\n", id);
+			print_tracker()
+		}
+	fi
 }
 
 proctype invalidator(byte id)
 {
-	byte s, oa, ob, o, k;
+	byte s, oa, ob, o, k, j, zapped;
 	int mask;
-	bool began;
+	bool began, entered;
 
 	do
 	:: k < NINVS(id) ->
-		if
-		:: INV_KIND(id, k) == GFNZAP -> gfn_zap(id, INV_LO(id, k), INV_HI(id, k))
-		:: else -> invalidate(id, INV_KIND(id, k), INV_AS(id, k),
-				      INV_LO(id, k), INV_HI(id, k))
-		fi;
+		invalidate(id, INV_KIND(id, k), INV_AS(id, k), INV_LO(id, k),
+			   INV_HI(id, k), INV_YIELD(id, k));
 		k++
 	:: else -> break
 	od
@@ -222,11 +326,11 @@ inline locked_check(s, g)
 	 * in the same step, so it sees exactly the state the tracker sees. */
 	d_step {
 		CHECK(s, g, snap_seq, r);
-		stale = (gen[HOST_OF(s, g)] != snap_gen);
+		stale = (VERSION(s, g) != snap_gen);
 		i = 0;
 		do
 		:: i < NINVAL ->
-			stale = stale || COVERED(HOST_OF(s, g), i);
+			stale = stale || COVERED(SPTE_OF(s, g), i);
 			i++
 		:: else -> break
 		od;
@@ -242,7 +346,7 @@ inline locked_check(s, g)
 		if
 		:: r == NONE ->
 			spte[SPTE_OF(s, g)] = snap_gen + 1;
-			printf("@@   no retry: INSTALL spte <- generation %d\n", snap_gen)
+			printf("@@   no retry: INSTALL spte <- version %d\n", snap_gen)
 		:: r == RANGE -> printf("@@   RETRY (range)\n")
 		:: else -> printf("@@   RETRY (sequence)\n")
 		fi
@@ -260,11 +364,23 @@ inline fault(id, s, g)
 	 * retry, back to reading the sequence number. */
 	do
 	:: d_step {
-		snap_seq = seq;
-		r = NONE;
-		printf("@@ vcpu%d read seq: snapshot %d (fault gfn %d, slot%d)\n",
-		       id, snap_seq, g, s)
+		/* The access (first, or again after a retry re-entered the
+		 * guest) exits only if the SPTE is not present. */
+		present = (spte[SPTE_OF(s, g)] != 0);
+		if
+		:: present ->
+			printf("@@ vcpu%d access gfn %d: SPTE present, no fault\n", id, g)
+		:: else ->
+			snap_seq = seq;
+			r = NONE;
+			printf("@@ vcpu%d read seq: snapshot %d (fault gfn %d, slot%d)\n",
+			       id, snap_seq, g, s)
+		fi
 	   };
+	   if
+	   :: present -> break
+	   :: else -> skip
+	   fi;
 #ifdef EARLY_CHECK
 	   d_step {
 		CHECK(s, g, snap_seq, r);
@@ -277,8 +393,8 @@ inline fault(id, s, g)
 	   if
 	   :: r == NONE ->
 		d_step {
-			snap_gen = gen[HOST_OF(s, g)];
-			printf("@@ vcpu%d resolve: host page %d generation %d\n",
+			snap_gen = VERSION(s, g);
+			printf("@@ vcpu%d resolve: host page %d version %d\n",
 			       id, HOST_OF(s, g), snap_gen)
 		};
 #ifdef EARLY_CHECK
@@ -306,7 +422,7 @@ inline fault(id, s, g)
 proctype vcpu(byte id)
 {
 	byte snap_seq, snap_gen, r, i, k, s, g;
-	bool stale;
+	bool stale, present;
 
 	do
 	:: k < NFAULTS(id) ->
@@ -336,14 +452,14 @@ init {
 			:: o < SLOT_NPAGES(s) ->
 				if
 				:: spte[SLOT_SPTE(s) + o] != 0 &&
-				   spte[SLOT_SPTE(s) + o] != gen[SLOT_HOST(s) + o] + 1 ->
-					printf("@@ audit: slot%d gfn %d spte holds generation %d, host page %d is at %d\n",
+				   spte[SLOT_SPTE(s) + o] != VERSION(s, SLOT_GFN(s) + o) + 1 ->
+					printf("@@ audit: slot%d gfn %d spte holds version %d, now %d\n",
 					       s, SLOT_GFN(s) + o, spte[SLOT_SPTE(s) + o] - 1,
-					       SLOT_HOST(s) + o, gen[SLOT_HOST(s) + o])
+					       VERSION(s, SLOT_GFN(s) + o))
 				:: else -> skip
 				fi;
 				assert(spte[SLOT_SPTE(s) + o] == 0 ||
-				       spte[SLOT_SPTE(s) + o] == gen[SLOT_HOST(s) + o] + 1);
+				       spte[SLOT_SPTE(s) + o] == VERSION(s, SLOT_GFN(s) + o) + 1);
 				o++
 			:: else -> break
 			od;
