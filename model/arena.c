@@ -1,6 +1,7 @@
 #include "model/arena.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,11 +69,18 @@ static void *map_chunk(size_t bytes, bool huge)
 static void *alloc_locked(struct arena *a, size_t size)
 {
 	struct arena_chunk *c = a->chunks;
+	size_t align = size % 64 == 0 ? 64 : 8;
+	size_t at;
 	void *p;
 
 	size = (size + 7) & ~(size_t)7;
-	if (!c || a->used + size > c->size) {
-		size_t len = (sizeof(*c) + size + CHUNK_BYTES - 1) &
+	/* Offset in the chunk that puts the node on its alignment (chunks
+	 * are 2 MiB aligned, data[] follows the header). */
+	at = c ? ((a->used + offsetof(struct arena_chunk, data) + align - 1) &
+		  ~(align - 1)) - offsetof(struct arena_chunk, data)
+	       : 0;
+	if (!c || at + size > c->size) {
+		size_t len = (sizeof(*c) + size + 64 + CHUNK_BYTES - 1) &
 			     ~(size_t)(CHUNK_BYTES - 1);
 
 		/* Huge pages from the second chunk on: a small map stays
@@ -86,11 +94,12 @@ static void *alloc_locked(struct arena *a, size_t size)
 		c->size = len - sizeof(*c);
 		c->next = a->chunks;
 		a->chunks = c;
-		a->used = 0;
 		a->bytes += len;
+		at = ((offsetof(struct arena_chunk, data) + align - 1) &
+		      ~(align - 1)) - offsetof(struct arena_chunk, data);
 	}
-	p = c->data + a->used;
-	a->used += size;
+	p = c->data + at;
+	a->used = at + size;
 	return p;
 }
 
@@ -102,6 +111,21 @@ void *arena_alloc(struct arena *a, size_t size)
 	p = alloc_locked(a, size);
 	pthread_mutex_unlock(&a->lock);
 	return p;
+}
+
+void arena_lock(struct arena *a)
+{
+	pthread_mutex_lock(&a->lock);
+}
+
+void arena_unlock(struct arena *a)
+{
+	pthread_mutex_unlock(&a->lock);
+}
+
+void *arena_alloc_locked(struct arena *a, size_t size)
+{
+	return alloc_locked(a, size);
 }
 
 void *arena_child(struct arena *a, void **slot, size_t size)

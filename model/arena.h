@@ -29,11 +29,20 @@ struct arena {
 void arena_init(struct arena *a);
 void arena_destroy(struct arena *a);
 
-/* Zeroed, 8-byte aligned. Aborts with a message when memory runs out: the
- * model's steps have no error path, and a half-built map is worse. */
+/* Zeroed, 8-byte aligned; 64-byte aligned when size is a multiple of 64
+ * (a node laid out in cache lines then costs one line per lookup level).
+ * Aborts with a message when memory runs out: the model's steps have no
+ * error path, and a half-built map is worse. */
 void *arena_alloc(struct arena *a, size_t size);
 
 /* *slot if set, else a new zeroed node of `size` bytes published there. */
 void *arena_child(struct arena *a, void **slot, size_t size);
+
+/* With the arena's mutex held (arena_lock .. arena_unlock): a new key's
+ * missing path is made as one block under one hold, linked, then
+ * published with one release store, not node by node. */
+void arena_lock(struct arena *a);
+void arena_unlock(struct arena *a);
+void *arena_alloc_locked(struct arena *a, size_t size);
 
 #endif

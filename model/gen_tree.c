@@ -31,28 +31,55 @@ size_t gen_tree_bytes(const struct gen_tree *t)
 
 uint32_t gen_tree_track_slow_(struct gen_tree *t, uint64_t page)
 {
-	void *n = t->root;
+	void *n = t->root, *c;
+	unsigned l = t->levels;
 	uint32_t sum = 0;
 
 	/* Path first, then the sum: every counter read below is one the
-	 * page's bumps land on from now on. */
-	for (unsigned l = t->levels; l > 1; l--) {
-		struct gt_node *node = n;
+	 * page's bumps land on from now on. The existing part of the path
+	 * is found without the arena's mutex; the missing part is made as
+	 * one zeroed block, linked, and published with one release store. */
+	for (; l > 1; l--, n = c) {
+		c = __atomic_load_n(&((struct gt_node *)n)->slot[radix_digit(page, l)].child,
+				    __ATOMIC_ACQUIRE);
+		if (!c)
+			break;
+	}
+	if (l > 1) {
+		arena_lock(&t->arena);
+		for (; l > 1; l--, n = c) { /* made meanwhile by another thread? */
+			c = __atomic_load_n(&((struct gt_node *)n)->slot[radix_digit(page, l)].child,
+					    __ATOMIC_RELAXED);
+			if (!c)
+				break;
+		}
+		if (l > 1) {
+			void **slot = &((struct gt_node *)n)->slot[radix_digit(page, l)].child;
+			unsigned char *p = arena_alloc_locked(
+				&t->arena,
+				(l - 2) * sizeof(struct gt_node) + sizeof(struct gt_leaf));
+			void *top = p;
 
-		n = arena_child(&t->arena, &node->child[radix_digit(page, l)],
-				node_size(l - 1));
+			for (l--; l > 1; l--, p += sizeof(struct gt_node))
+				((struct gt_node *)p)->slot[radix_digit(page, l)].child =
+					p + sizeof(struct gt_node);
+			__atomic_store_n(slot, top, __ATOMIC_RELEASE);
+		}
+		arena_unlock(&t->arena);
 	}
 	n = t->root;
-	for (unsigned l = t->levels; l > 1; l--) {
-		struct gt_node *node = n;
-		unsigned d = radix_digit(page, l);
+	for (l = t->levels; l > 1; l--) {
+		struct gt_slot *sl = &((struct gt_node *)n)->slot[radix_digit(page, l)];
 
-		sum += READ_ONCE(node->add[d]);
-		n = __atomic_load_n(&node->child[d], __ATOMIC_ACQUIRE);
+		n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+		sum += READ_ONCE(sl->add);
 	}
 	return sum + READ_ONCE(((struct gt_leaf *)n)->v[radix_digit(page, 1)]);
 }
 
+/* A counter is added to only over an existing child: a page under a
+ * missing one is not tracked yet, and counts only the bumps after its
+ * tracking anyway (gen_tree.h), so a bump touches what exists. */
 static void bump(void *n, unsigned level, uint64_t base, uint64_t lo,
 		 uint64_t hi)
 {
@@ -73,14 +100,13 @@ static void bump(void *n, unsigned level, uint64_t base, uint64_t lo,
 	for (; want; want &= want - 1) {
 		unsigned i = (unsigned)__builtin_ctz(want);
 		uint64_t cb = base + i * span;
-		void *c;
+		void *c = __atomic_load_n(&node->slot[i].child, __ATOMIC_ACQUIRE);
 
-		if (lo <= cb && cb + span <= hi) {
-			__atomic_fetch_add(&node->add[i], 1, __ATOMIC_RELAXED);
+		if (!c)
 			continue;
-		}
-		c = __atomic_load_n(&node->child[i], __ATOMIC_ACQUIRE);
-		if (c)
+		if (lo <= cb && cb + span <= hi)
+			__atomic_fetch_add(&node->slot[i].add, 1, __ATOMIC_RELAXED);
+		else
 			bump(c, level - 1, cb, lo, hi);
 	}
 }
@@ -113,15 +139,15 @@ static void load(struct gen_tree *t, void *n, unsigned level, uint64_t base,
 	struct gt_node *node = n;
 	uint64_t span = radix_child_span(level);
 
-	memset(node->add, 0, sizeof(node->add));
 	for (unsigned i = 0; i < RADIX_FAN; i++) {
 		uint64_t cb = base + i * span;
-		void *c = node->child[i];
+		void *c = node->slot[i].child;
 
+		node->slot[i].add = 0;
 		if (cb >= count && !c)
 			continue;
 		if (!c)
-			c = arena_child(&t->arena, &node->child[i],
+			c = arena_child(&t->arena, &node->slot[i].child,
 					node_size(level - 1));
 		load(t, c, level - 1, cb, in, count);
 	}

@@ -5,13 +5,15 @@
  *
  * Stored as a radix tree (model/radix.h) whose nodes carry an add counter
  * per child: bumping [lo, hi) adds 1 to the counters of the O(16 x levels)
- * children that tile the range (a segment tree without push-down), and a
+ * existing children that tile the range (a segment tree without push-down),
+ * and a
  * page's generation is the sum of the counters on its path plus its leaf
  * entry. A bump costs O(levels), whatever the range's size or the number of
  * pages under it.
  *
  * Only tracked pages exist: gen_tree_track() creates a page's path before
- * anyone reads it. A bump passes over missing parts of the tree, so a page
+ * anyone reads it. A bump passes over missing parts of the tree (nor does it
+ * add to a missing child's counter), so a page
  * counts the bumps after it was tracked, and its generation is that count
  * plus a constant; every read of a page happens after its tracking (a fault
  * tracks the page before it snapshots the generation, and SPTEs are only
@@ -45,14 +47,21 @@ struct gen_tree {
 	uint64_t n_keys; /* pages are [0, n_keys) */
 };
 
-/* Nodes (here for the inline lookups below; only gen_tree.c writes them). */
+/* Nodes (here for the inline lookups below; only gen_tree.c writes them).
+ * A child's pointer and its add counter sit side by side, and a node is
+ * 64-byte aligned (model/arena.h): a lookup reads one cache line per
+ * level, a bump four children per line. */
 struct gt_leaf {
 	uint32_t v[RADIX_FAN];
 };
 
+struct gt_slot {
+	void *child;
+	uint32_t add; /* bumps covering all of the child */
+};
+
 struct gt_node {
-	uint32_t add[RADIX_FAN]; /* bumps covering all of child i */
-	void *child[RADIX_FAN];
+	struct gt_slot slot[RADIX_FAN];
 };
 
 void gen_tree_init(struct gen_tree *t, uint64_t n_keys);
@@ -68,11 +77,11 @@ static inline uint32_t gen_tree_sum_(const struct gen_tree *t, uint64_t page,
 	uint32_t sum = 0;
 
 	for (unsigned shift = RADIX_BITS * (t->levels - 1); shift; shift -= RADIX_BITS) {
-		const struct gt_node *node = n;
-		unsigned d = (unsigned)(page >> shift) & (RADIX_FAN - 1);
+		const struct gt_slot *sl =
+			&((const struct gt_node *)n)->slot[(page >> shift) & (RADIX_FAN - 1)];
 
-		sum += __atomic_load_n(&node->add[d], __ATOMIC_RELAXED);
-		n = __atomic_load_n(&node->child[d], __ATOMIC_ACQUIRE);
+		n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+		sum += __atomic_load_n(&sl->add, __ATOMIC_RELAXED);
 		if (!n) {
 			*complete = false;
 			return sum;

@@ -14,6 +14,7 @@
 
 #define RADIX_BITS 4
 #define RADIX_FAN (1u << RADIX_BITS)
+#define RADIX_FAN_MASK ((1u << RADIX_FAN) - 1) /* every child */
 #define RADIX_MAX_LEVELS 16 /* 64-bit keys */
 
 /* Levels needed for keys [0, n_keys). */
@@ -37,13 +38,14 @@ static inline uint64_t radix_child_span(unsigned level)
 }
 
 /* Children of the node at `level` covering keys [base, base + 16 * span)
- * that overlap [lo, hi), as a bit mask. Requires lo < hi and an overlap. */
+ * that overlap [lo, hi), as a bit mask. Requires lo < hi and an overlap.
+ * Shifts, not divisions: a zap or a bump computes this at every level. */
 static inline uint32_t radix_range_mask(uint64_t base, unsigned level,
 					uint64_t lo, uint64_t hi)
 {
-	uint64_t span = radix_child_span(level);
-	uint64_t first = lo > base ? (lo - base) / span : 0;
-	uint64_t last = (hi - 1 - base) / span;
+	unsigned shift = RADIX_BITS * (level - 1);
+	uint64_t first = lo > base ? (lo - base) >> shift : 0;
+	uint64_t last = (hi - 1 - base) >> shift;
 
 	if (last > RADIX_FAN - 1)
 		last = RADIX_FAN - 1;

@@ -27,18 +27,47 @@ size_t sparse_map_bytes(const struct sparse_map *m)
 	return m->arena.bytes;
 }
 
-/* The leaf of key, created with its path; path[l] = the node at level l. */
+/* The leaf of key, created with its path; path[l] = the node at level l.
+ * The existing part is found without the arena's mutex; the missing part
+ * is made as one zeroed block (its nodes never need reading), linked, and
+ * published with one release store. */
 static struct sm_leaf *make_leaf(struct sparse_map *m, uint64_t key,
 				 struct sm_node **path)
 {
-	void *n = m->root;
+	void *n = m->root, *c;
+	unsigned l = m->levels;
 
-	for (unsigned l = m->levels; l > 1; l--) {
+	for (; l > 1; l--, n = c) {
 		path[l] = n;
-		n = arena_child(&m->arena,
-				&((struct sm_node *)n)->child[radix_digit(key, l)],
-				node_size(l - 1));
+		c = __atomic_load_n(&((struct sm_node *)n)->child[radix_digit(key, l)],
+				    __ATOMIC_ACQUIRE);
+		if (!c)
+			break;
 	}
+	if (l == 1)
+		return n;
+	arena_lock(&m->arena);
+	for (; l > 1; l--, n = c) { /* made meanwhile by another thread? */
+		path[l] = n;
+		c = __atomic_load_n(&((struct sm_node *)n)->child[radix_digit(key, l)],
+				    __ATOMIC_RELAXED);
+		if (!c)
+			break;
+	}
+	if (l > 1) {
+		void **slot = &((struct sm_node *)n)->child[radix_digit(key, l)];
+		unsigned char *p = arena_alloc_locked(
+			&m->arena, (l - 2) * sizeof(struct sm_node) + sizeof(struct sm_leaf));
+		void *top = p;
+
+		for (l--; l > 1; l--, p += sizeof(struct sm_node)) {
+			path[l] = (struct sm_node *)p;
+			path[l]->child[radix_digit(key, l)] = p + sizeof(struct sm_node);
+		}
+		n = p;
+		__atomic_store_n(slot, top, __ATOMIC_RELEASE);
+	}
+	arena_unlock(&m->arena);
 	return n;
 }
 
@@ -95,12 +124,14 @@ void sparse_map_remove(struct sparse_map *m, uint64_t key)
 	WRITE_ONCE(leaf->v[d], 0);
 }
 
-/* Walks the node at `level` whose first key is base. Returns whether it may
- * still hold present entries (so a clearing walk can drop its mask bit). */
+/* Walks the node at `level` whose first key is base; `all` when the node
+ * lies wholly inside [lo, hi) (then so do its children, and no mask needs
+ * computing). Returns whether it may still hold present entries (so a
+ * clearing walk can drop its mask bit). */
 static bool walk(void *n, unsigned level, uint64_t base, uint64_t lo,
-		 uint64_t hi, bool clear, sparse_map_fn fn, void *ctx)
+		 uint64_t hi, bool all, bool clear, sparse_map_fn fn, void *ctx)
 {
-	uint32_t want = radix_range_mask(base, level, lo, hi);
+	uint32_t want = all ? RADIX_FAN_MASK : radix_range_mask(base, level, lo, hi);
 
 	if (level == 1) {
 		struct sm_leaf *leaf = n;
@@ -121,18 +152,20 @@ static bool walk(void *n, unsigned level, uint64_t base, uint64_t lo,
 	}
 
 	struct sm_node *node = n;
-	uint64_t span = radix_child_span(level);
+	unsigned shift = RADIX_BITS * (level - 1);
 	uint32_t live = READ_ONCE(node->live);
 
 	for (uint32_t m = live & want; m; m &= m - 1) {
 		unsigned i = (unsigned)__builtin_ctz(m);
+		uint64_t cb = base + ((uint64_t)i << shift);
 		void *c = __atomic_load_n(&node->child[i], __ATOMIC_ACQUIRE);
+		bool call = all || (lo <= cb && cb + (1ULL << shift) <= hi);
 
-		if (!c || (!walk(c, level - 1, base + i * span, lo, hi, clear,
-				 fn, ctx) && clear))
+		if (!c || (!walk(c, level - 1, cb, lo, hi, call, clear, fn, ctx) &&
+			   clear))
 			live &= ~(1u << i);
 	}
-	if (clear)
+	if (clear && live != READ_ONCE(node->live))
 		WRITE_ONCE(node->live, live);
 	return live != 0;
 }
@@ -144,7 +177,7 @@ void sparse_map_walk(struct sparse_map *m, uint64_t lo, uint64_t hi,
 		hi = m->n_keys;
 	if (lo >= hi)
 		return;
-	walk(m->root, m->levels, 0, lo, hi, clear, fn, ctx);
+	walk(m->root, m->levels, 0, lo, hi, false, clear, fn, ctx);
 }
 
 static void count_one(void *ctx, uint64_t key, uint32_t val)
