@@ -1,9 +1,9 @@
 #include "model/arena.h"
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -16,12 +16,12 @@
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t size;
-	unsigned char data[];
+	unsigned char data[] __attribute__((aligned(64))); /* lines start here */
 };
 
 void arena_init(struct arena *a)
 {
-	pthread_mutex_init(&a->lock, NULL);
+	a->lock = 0;
 	a->chunks = NULL;
 	a->used = 0;
 	a->bytes = 0;
@@ -38,7 +38,6 @@ void arena_destroy(struct arena *a)
 	a->chunks = NULL;
 	a->used = 0;
 	a->bytes = 0;
-	pthread_mutex_destroy(&a->lock);
 }
 
 /* `bytes` (a multiple of CHUNK_BYTES) of zeroed memory starting on a CHUNK_BYTES boundary, or NULL. */
@@ -74,13 +73,9 @@ static void *alloc_locked(struct arena *a, size_t size)
 	void *p;
 
 	size = (size + 7) & ~(size_t)7;
-	/* Offset in the chunk that puts the node on its alignment (chunks
-	 * are 2 MiB aligned, data[] follows the header). */
-	at = c ? ((a->used + offsetof(struct arena_chunk, data) + align - 1) &
-		  ~(align - 1)) - offsetof(struct arena_chunk, data)
-	       : 0;
+	at = (a->used + align - 1) & ~(align - 1); /* data[] is 64-aligned */
 	if (!c || at + size > c->size) {
-		size_t len = (sizeof(*c) + size + 64 + CHUNK_BYTES - 1) &
+		size_t len = (sizeof(*c) + size + CHUNK_BYTES - 1) &
 			     ~(size_t)(CHUNK_BYTES - 1);
 
 		/* Huge pages from the second chunk on: a small map stays
@@ -95,8 +90,7 @@ static void *alloc_locked(struct arena *a, size_t size)
 		c->next = a->chunks;
 		a->chunks = c;
 		a->bytes += len;
-		at = ((offsetof(struct arena_chunk, data) + align - 1) &
-		      ~(align - 1)) - offsetof(struct arena_chunk, data);
+		at = 0;
 	}
 	p = c->data + at;
 	a->used = at + size;
@@ -107,39 +101,28 @@ void *arena_alloc(struct arena *a, size_t size)
 {
 	void *p;
 
-	pthread_mutex_lock(&a->lock);
+	arena_lock(a);
 	p = alloc_locked(a, size);
-	pthread_mutex_unlock(&a->lock);
+	arena_unlock(a);
 	return p;
 }
 
-void arena_lock(struct arena *a)
+void arena_lock_wait_(struct arena *a)
 {
-	pthread_mutex_lock(&a->lock);
-}
-
-void arena_unlock(struct arena *a)
-{
-	pthread_mutex_unlock(&a->lock);
+	/* Another thread is making a node (or mapping a chunk): wait, and
+	 * give the CPU away now and then in case it was preempted. */
+	for (unsigned spins = 1;; spins++) {
+		if (!__atomic_load_n(&a->lock, __ATOMIC_RELAXED) &&
+		    !__atomic_exchange_n(&a->lock, 1, __ATOMIC_ACQUIRE))
+			return;
+		if (spins % 64 == 0)
+			sched_yield();
+		else
+			__builtin_ia32_pause();
+	}
 }
 
 void *arena_alloc_locked(struct arena *a, size_t size)
 {
 	return alloc_locked(a, size);
-}
-
-void *arena_child(struct arena *a, void **slot, size_t size)
-{
-	void *p = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-
-	if (p)
-		return p;
-	pthread_mutex_lock(&a->lock);
-	p = __atomic_load_n(slot, __ATOMIC_RELAXED);
-	if (!p) {
-		p = alloc_locked(a, size);
-		__atomic_store_n(slot, p, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(&a->lock);
-	return p;
 }

@@ -5,22 +5,22 @@
  * bump allocator over large zeroed chunks is enough, and it keeps a map's
  * nodes close together (a small guest's whole map sits in a few pages).
  *
- * arena_child() is the one way a node gets created: it publishes a new,
- * zeroed node into an empty child slot, or returns the node another thread
- * published there first. Readers load child slots with acquire, so they see
- * a node only after its zeroing. Creation takes the arena's mutex; creations
- * are rare next to lookups (a new page's path, not every step).
+ * A map creates nodes with the arena's lock held: it looks again at the
+ * slot it found empty (another thread may have filled it), takes zeroed
+ * memory, links it, and publishes it into the slot with a release store.
+ * Readers load child slots with acquire, so they see a node only after its
+ * zeroing and linking. Creations are rare next to lookups (a new page, not
+ * every step).
  */
 #ifndef MODEL_ARENA_H
 #define MODEL_ARENA_H
 
-#include <pthread.h>
 #include <stddef.h>
 
 struct arena_chunk;
 
 struct arena {
-	pthread_mutex_t lock;
+	int lock; /* a spinlock: held for a bump of a pointer (rarely an mmap) */
 	struct arena_chunk *chunks; /* newest first */
 	size_t used;                /* bytes used in the newest chunk */
 	size_t bytes;               /* all chunks, for reports and tests */
@@ -35,14 +35,21 @@ void arena_destroy(struct arena *a);
  * error path, and a half-built map is worse. */
 void *arena_alloc(struct arena *a, size_t size);
 
-/* *slot if set, else a new zeroed node of `size` bytes published there. */
-void *arena_child(struct arena *a, void **slot, size_t size);
-
-/* With the arena's mutex held (arena_lock .. arena_unlock): a new key's
- * missing path is made as one block under one hold, linked, then
- * published with one release store, not node by node. */
-void arena_lock(struct arena *a);
-void arena_unlock(struct arena *a);
+/* With the arena's lock held (arena_lock .. arena_unlock): a new key's
+ * missing path is made under one hold, linked, then published with one
+ * release store, not node by node. A spinlock, not a mutex: a pthread
+ * mutex round trip cost more than the allocation it guards, on the path
+ * of every new page. */
+void arena_lock_wait_(struct arena *a);
+static inline void arena_lock(struct arena *a)
+{
+	if (__atomic_exchange_n(&a->lock, 1, __ATOMIC_ACQUIRE))
+		arena_lock_wait_(a);
+}
+static inline void arena_unlock(struct arena *a)
+{
+	__atomic_store_n(&a->lock, 0, __ATOMIC_RELEASE);
+}
 void *arena_alloc_locked(struct arena *a, size_t size);
 
 #endif

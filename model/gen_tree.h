@@ -23,13 +23,16 @@
  *
  * Concurrency (phase 2 bumps with no lock, faults read and track with the
  * read lock or none): counters change only by atomic adds and nodes are
- * only ever added (arena_child), so a read never loses a bump it saw. A
+ * only ever added (model/arena.h), so a read never loses a bump it saw. A
  * bump adds to exactly one counter on each covered tracked page's path, so
  * a read that overlaps bumps returns a count between the count at its start
  * and at its end; counts move by one, so that value was the count at some
  * instant of the read: reads and bumps are linearisable as one counter per
  * page. A bump that passes a page's missing path before track() publishes
- * it is ordered before the tracking, which the page does not count.
+ * it is ordered before the tracking, which the page does not count. A
+ * split (path compression, below) puts inner nodes with zero counters
+ * above a leaf that stays in place: a bump still lands on exactly one
+ * counter of the page's path as it is at that moment, so the same holds.
  */
 #ifndef MODEL_GEN_TREE_H
 #define MODEL_GEN_TREE_H
@@ -48,10 +51,15 @@ struct gen_tree {
 };
 
 /* Nodes (here for the inline lookups below; only gen_tree.c writes them).
- * A child's pointer and its add counter sit side by side, and a node is
- * 64-byte aligned (model/arena.h): a lookup reads one cache line per
- * level, a bump four children per line. */
+ * A child's pointer and its add counter sit side by side, and an inner
+ * node is 64-byte aligned (model/arena.h): a lookup reads one cache line
+ * per level, a bump four children per line. A leaf's pointer is tagged
+ * and a leaf may hang above level 2 (model/radix.h: path compression);
+ * the add counters above it cover it all the same, and a split gives it
+ * new inner nodes whose counters start at zero, so its pages' sums do not
+ * move. */
 struct gt_leaf {
+	uint64_t base; /* its first page */
 	uint32_t v[RADIX_FAN];
 };
 
@@ -68,28 +76,38 @@ void gen_tree_init(struct gen_tree *t, uint64_t n_keys);
 void gen_tree_destroy(struct gen_tree *t);
 
 /* Sum of the counters on page's path; *complete is false when the path
- * stops at a missing node (the page is not tracked). Inline: every fault
- * reads generations several times. */
+ * stops at a missing node or another page's leaf (the page is not
+ * tracked). Inline: every fault reads generations several times. */
 static inline uint32_t gen_tree_sum_(const struct gen_tree *t, uint64_t page,
 				     bool *complete)
 {
 	const void *n = t->root;
+	const struct gt_leaf *leaf;
 	uint32_t sum = 0;
 
-	for (unsigned shift = RADIX_BITS * (t->levels - 1); shift; shift -= RADIX_BITS) {
-		const struct gt_slot *sl =
-			&((const struct gt_node *)n)->slot[(page >> shift) & (RADIX_FAN - 1)];
+	if (t->levels > 1) {
+		for (unsigned shift = RADIX_BITS * (t->levels - 1);; shift -= RADIX_BITS) {
+			const struct gt_slot *sl =
+				&((const struct gt_node *)n)->slot[(page >> shift) & (RADIX_FAN - 1)];
 
-		n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
-		sum += __atomic_load_n(&sl->add, __ATOMIC_RELAXED);
-		if (!n) {
-			*complete = false;
-			return sum;
+			n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+			sum += __atomic_load_n(&sl->add, __ATOMIC_RELAXED);
+			if (radix_is_leaf(n))
+				break;
+			if (!n) {
+				*complete = false;
+				return sum;
+			}
 		}
+		n = radix_untag(n);
+	}
+	leaf = n;
+	if (leaf->base != radix_leaf_base(page)) {
+		*complete = false;
+		return sum;
 	}
 	*complete = true;
-	return sum + __atomic_load_n(&((const struct gt_leaf *)n)->v[page & (RADIX_FAN - 1)],
-				     __ATOMIC_RELAXED);
+	return sum + __atomic_load_n(&leaf->v[page & (RADIX_FAN - 1)], __ATOMIC_RELAXED);
 }
 
 /* The page's generation (pages never tracked read as a partial sum). */

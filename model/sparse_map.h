@@ -13,8 +13,11 @@
  *   sparse_map_walk (clear) exclusive (mmu_lock held for WRITE).
  *   sparse_map_get          concurrent with set/add (racy like READ_ONCE).
  * Invariant: an entry present => its ancestors' mask bits are set. A mask
- * bit may be set over an empty child (a load or a race left it); walks that
- * clear drop such bits as they pass.
+ * bit may be set over an empty child (a load, a race or a split left it);
+ * walks that clear drop such bits as they pass. Leaves are path-compressed
+ * (model/radix.h); a split is made under the arena's lock and published
+ * with one release store, the leaf it moves down staying where it is in
+ * memory, so a set that found it by the old path still lands in it.
  */
 #ifndef MODEL_SPARSE_MAP_H
 #define MODEL_SPARSE_MAP_H
@@ -33,9 +36,11 @@ struct sparse_map {
 };
 
 /* Nodes (here for the inline lookups below; only sparse_map.c writes
- * their masks). */
+ * their masks). A leaf's pointer in its parent's slot is tagged
+ * (model/radix.h: path compression). */
 struct sm_leaf {
 	uint32_t present;
+	uint64_t base; /* its first key */
 	uint32_t v[RADIX_FAN];
 };
 
@@ -52,13 +57,21 @@ static inline struct sm_leaf *sparse_map_leaf_(const struct sparse_map *m,
 					       uint64_t key)
 {
 	void *n = m->root;
+	struct sm_leaf *leaf;
 
-	for (unsigned shift = RADIX_BITS * (m->levels - 1); shift && n;
-	     shift -= RADIX_BITS)
+	if (m->levels == 1)
+		return n;
+	for (unsigned shift = RADIX_BITS * (m->levels - 1);; shift -= RADIX_BITS) {
 		n = __atomic_load_n(&((struct sm_node *)n)->child[(key >> shift) &
 								  (RADIX_FAN - 1)],
 				    __ATOMIC_ACQUIRE);
-	return n;
+		if (radix_is_leaf(n))
+			break;
+		if (!n)
+			return NULL;
+	}
+	leaf = radix_untag(n);
+	return leaf->base == radix_leaf_base(key) ? leaf : NULL;
 }
 
 /* The entry at key: true and *val when present. */
