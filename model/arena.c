@@ -12,6 +12,12 @@
  * guest's map is ~100 MiB of nodes touched at random: with 4 KiB pages
  * nearly every level of a lookup was a TLB miss. */
 #define CHUNK_BYTES (2u << 20)
+/* The first chunk: 4 KiB pages, all made present by one call. A small map
+ * (a test's, the explorer's) stays small; a map that outgrows it moves on
+ * to huge-page chunks. Faulting pages in one by one cost the short runs of
+ * the VM presets more than their steps (each run builds fresh maps, and a
+ * page fault is expensive in a VM). */
+#define FIRST_CHUNK_BYTES (256u << 10)
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -40,27 +46,37 @@ void arena_destroy(struct arena *a)
 	a->bytes = 0;
 }
 
-/* `bytes` (a multiple of CHUNK_BYTES) of zeroed memory starting on a CHUNK_BYTES boundary, or NULL. */
+/* `bytes` of zeroed memory, or NULL. huge: bytes is a multiple of
+ * CHUNK_BYTES and the memory starts on a CHUNK_BYTES boundary, hinted to be
+ * transparent huge pages; else made present at once where the kernel can
+ * (MADV_POPULATE_WRITE, Linux 5.14; a hint too). */
 static void *map_chunk(size_t bytes, bool huge)
 {
-	size_t len = (bytes + CHUNK_BYTES - 1) & ~(size_t)(CHUNK_BYTES - 1);
-	unsigned char *p = mmap(NULL, len + CHUNK_BYTES, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p;
 	uintptr_t start, end;
 
+	if (!huge) {
+		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+#ifdef MADV_POPULATE_WRITE
+		madvise(p, bytes, MADV_POPULATE_WRITE);
+#endif
+		return p;
+	}
+	p = mmap(NULL, bytes + CHUNK_BYTES, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	start = ((uintptr_t)p + CHUNK_BYTES - 1) & ~(uintptr_t)(CHUNK_BYTES - 1);
-	end = start + len;
+	end = start + bytes;
 	if (start > (uintptr_t)p)
 		munmap(p, start - (uintptr_t)p);
-	if ((uintptr_t)p + len + CHUNK_BYTES > end)
-		munmap((void *)end, (uintptr_t)p + len + CHUNK_BYTES - end);
+	if ((uintptr_t)p + bytes + CHUNK_BYTES > end)
+		munmap((void *)end, (uintptr_t)p + bytes + CHUNK_BYTES - end);
 #ifdef MADV_HUGEPAGE
-	if (huge) /* a hint: may be refused */
-		madvise((void *)start, len, MADV_HUGEPAGE);
-#else
-	(void)huge;
+	madvise((void *)start, bytes, MADV_HUGEPAGE);
 #endif
 	return (void *)start;
 }
@@ -75,12 +91,12 @@ static void *alloc_locked(struct arena *a, size_t size)
 	size = (size + 7) & ~(size_t)7;
 	at = (a->used + align - 1) & ~(align - 1); /* data[] is 64-aligned */
 	if (!c || at + size > c->size) {
-		size_t len = (sizeof(*c) + size + CHUNK_BYTES - 1) &
-			     ~(size_t)(CHUNK_BYTES - 1);
+		bool huge = a->chunks != NULL ||
+			    sizeof(*c) + size > FIRST_CHUNK_BYTES;
+		size_t unit = huge ? CHUNK_BYTES : FIRST_CHUNK_BYTES;
+		size_t len = (sizeof(*c) + size + unit - 1) & ~(unit - 1);
 
-		/* Huge pages from the second chunk on: a small map stays
-		 * a few 4 KiB pages, not 2 MiB. */
-		c = map_chunk(len, a->chunks != NULL);
+		c = map_chunk(len, huge);
 		if (!c) {
 			fprintf(stderr, "model: out of memory for page maps "
 				"(%zu bytes in use)\n", a->bytes);
