@@ -126,7 +126,7 @@ inline walk_hold(id, kind, as, lo, hi, y)
 	if
 	:: kind == GFNZAP && !began ->
 		tr_begin(GFNZAP, lo, hi);
-		tr_range_add(lo, hi);
+		tr_range_add(GFNZAP, lo, hi, lo, hi);
 		began = true;
 		s = 0;
 		do
@@ -165,7 +165,7 @@ inline walk_hold(id, kind, as, lo, hi, y)
 					printf("@@   begin\n")
 				:: else -> skip
 				fi;
-				tr_range_add(SLOT_GFN(s) + oa, SLOT_GFN(s) + ob);
+				tr_range_add(kind, lo, hi, SLOT_GFN(s) + oa, SLOT_GFN(s) + ob);
 				printf("@@   range_add slot%d gfn [%d,%d), zap\n", s,
 				       SLOT_GFN(s) + oa, SLOT_GFN(s) + ob);
 				o = oa;

@@ -1,7 +1,9 @@
 /* What the trackers share; each tracker is trackers/NAME.pml, a
  * transcription of impl_NAME/ (and model/tracker_common.c) that a reviewer
  * can put side by side with the C: it defines tr_begin(kind, lo, hi),
- * tr_range_add(a, b) and tr_retry(is_private, gfn, hva, snap, r), run inside
+ * tr_range_add(kind, lo, hi, a, b) (the invalidation, as C's range_add gets
+ * its inval_ctx, and the slot's gfns [a, b)) and
+ * tr_retry(is_private, gfn, hva, snap, r), run inside
  * an invalidator's write-locked step and a vCPU step. spin_check.c selects
  * one by defining TRACKER_PML as its path; that file existing is all it
  * takes to register a tracker with spin (spin/README.md). seqonly.pml is

@@ -7,7 +7,7 @@ inline tr_begin(kind, lo, hi)
 
 /* The v12 patch as posted: while in_progress == 1 every range_add
  * OVERWRITES the range, so only the last overlapping slot survives. */
-inline tr_range_add(a, b)
+inline tr_range_add(kind, lo, hi, a, b)
 {
 	set_or_union(inprog == 1, a, b)
 }

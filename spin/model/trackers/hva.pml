@@ -10,7 +10,7 @@ inline tr_begin(kind, lo, hi)
 	fi
 }
 
-inline tr_range_add(a, b)
+inline tr_range_add(kind, lo, hi, a, b)
 {
 	skip /* everything was recorded in begin */
 }

@@ -6,7 +6,7 @@ inline tr_begin(kind, lo, hi)
 	inprog++
 }
 
-inline tr_range_add(a, b)
+inline tr_range_add(kind, lo, hi, a, b)
 {
 	skip
 }

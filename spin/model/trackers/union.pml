@@ -6,7 +6,7 @@ inline tr_begin(kind, lo, hi)
 }
 
 /* The reviewer's fix: start afresh only when INVALID, else grow. */
-inline tr_range_add(a, b)
+inline tr_range_add(kind, lo, hi, a, b)
 {
 	set_or_union(rstart == INVALID, a, b)
 }
