@@ -45,10 +45,12 @@
 		return parent##_tracker_ops.retry_unsafe(t, k, seq);        \
 	}
 
-#define CONTROL_OPS(parent, unsafe)                                         \
+/* words: the parent's private words (test_mutants checks they match). */
+#define CONTROL_OPS(parent, unsafe, words)                                  \
 	static const struct tracker_ops control_##parent##_ops = {          \
 		.name = "control_" #parent,                                 \
 		.description = "control: " #parent " with every hook delegated", \
+		.priv_words = (words),                                      \
 		.begin = parent##_begin,                                    \
 		.range_add = parent##_range_add,                            \
 		.end = parent##_end,                                        \
@@ -58,10 +60,10 @@
 	};
 
 CONTROL_HOOKS(hva)
-CONTROL_OPS(hva, NULL)
+CONTROL_OPS(hva, NULL, 0)
 CONTROL_HOOKS(union)
 CONTROL_UNSAFE(union)
-CONTROL_OPS(union, union_retry_unsafe)
+CONTROL_OPS(union, union_retry_unsafe, 0)
 
 /* WASTEFUL: the strictest check, any counter difference would flag them. */
 const struct mutant controls[] = {

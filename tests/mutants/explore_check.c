@@ -45,7 +45,8 @@ struct parent_runs {
 	struct summary s[MAX_SCENARIOS][2];
 };
 
-static struct parent_runs parents[] = { { .name = "hva" }, { .name = "union" } };
+static struct parent_runs parents[MAX_PARENTS];
+static int n_parents;
 static struct scenario scenario_store[MAX_SCENARIOS];
 static struct scenario_world worlds[MAX_SCENARIOS];
 static unsigned n_worlds;
@@ -105,16 +106,14 @@ static void describe_unsafe(const struct summary *s, unsigned sc, bool early,
 		 shortest, worlds[sc].sc->name, early ? "on" : "off");
 }
 
-int explore_check_init(struct parent_check *hva, struct parent_check *union_)
+int explore_check_init(const char *const *names, int n, struct parent_check *pc)
 {
-	struct parent_check *pc[] = { hva, union_ };
+	const char *const *scs = scenario_names();
 	char err[512];
 
-	const char *const *names = scenario_names();
-
-	for (n_worlds = 0; names[n_worlds]; n_worlds++) {
+	for (n_worlds = 0; scs[n_worlds]; n_worlds++) {
 		if (n_worlds == MAX_SCENARIOS ||
-		    scenario_find(names[n_worlds], &scenario_store[n_worlds], err,
+		    scenario_find(scs[n_worlds], &scenario_store[n_worlds], err,
 				  sizeof(err)) < 0 ||
 		    scenario_build(&scenario_store[n_worlds], &worlds[n_worlds], err,
 				   sizeof(err)) < 0) {
@@ -123,23 +122,30 @@ int explore_check_init(struct parent_check *hva, struct parent_check *union_)
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(parents); i++) {
-		const struct tracker_ops *ops = tracker_find(parents[i].name);
+	if (n < 0 || n > MAX_PARENTS)
+		return -1;
+	n_parents = n;
+	for (int i = 0; i < n; i++) {
+		const struct tracker_ops *ops = tracker_find(names[i]);
 
-		pc[i]->clean = true;
-		pc[i]->why[0] = '\0';
-		if (!ops)
+		parents[i].name = names[i];
+		pc[i].clean = true;
+		pc[i].why[0] = '\0';
+		if (!ops) {
+			fprintf(stderr, "mutants: parent %s is not registered\n",
+				names[i]);
 			return -1;
+		}
 		for (unsigned sc = 0; sc < n_worlds; sc++) {
 			for (int early = 0; early < 2; early++) {
 				struct summary *s = &parents[i].s[sc][early];
 
 				if (explore(sc, early, ops, s) < 0)
 					return -1;
-				if (unsafe(s) && pc[i]->clean) {
-					pc[i]->clean = false;
-					describe_unsafe(s, sc, early, pc[i]->why,
-							sizeof(pc[i]->why));
+				if (unsafe(s) && pc[i].clean) {
+					pc[i].clean = false;
+					describe_unsafe(s, sc, early, pc[i].why,
+							sizeof(pc[i].why));
 				}
 			}
 		}
@@ -153,7 +159,7 @@ int explore_check_mutant(const struct mutant *m, struct kill_evidence *ev)
 	char first_hit[160] = "", first_diff[160] = "", where[128] = "";
 
 	memset(ev, 0, sizeof(*ev));
-	for (size_t i = 0; i < ARRAY_SIZE(parents); i++)
+	for (int i = 0; i < n_parents; i++)
 		if (strcmp(parents[i].name, m->parent) == 0)
 			pr = &parents[i];
 	if (!pr)

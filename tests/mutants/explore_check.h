@@ -6,8 +6,9 @@
 #include "tests/mutants/kill.h"
 #include "tests/mutants/mutants.h"
 
-/* Explores the parents and keeps their results. Returns 0 or -1. */
-int explore_check_init(struct parent_check *hva, struct parent_check *union_);
+/* Explores the n parents names[] (mutant_parents()) and keeps their
+ * results; pc[i] says whether names[i] is itself flagged. Returns 0 or -1. */
+int explore_check_init(const char *const *names, int n, struct parent_check *pc);
 
 /* Explores m everywhere and compares with its parent. Returns 0 or -1. */
 int explore_check_mutant(const struct mutant *m, struct kill_evidence *ev);

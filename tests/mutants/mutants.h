@@ -23,6 +23,13 @@ struct mutant {
 extern const struct mutant mutants[];
 extern const unsigned n_mutants;
 
+/* The parents the mutants name, each once, in order of first use: the
+ * engines run each of them once as the reference its mutants are compared
+ * with, however many parents mutants.def names. */
+#define MAX_PARENTS 8
+/* Fills names[]; returns how many, or -1 when more than MAX_PARENTS. */
+int mutant_parents(const char *names[MAX_PARENTS]);
+
 /* The parents again, unmutated (controls.c): must never be caught. */
 extern const struct mutant controls[];
 extern const unsigned n_controls;

@@ -50,7 +50,8 @@ struct parent_runs {
 	struct sim_result r[PAT_COUNT][MUTANT_SIM_SEEDS];
 };
 
-static struct parent_runs parents[] = { { .name = "hva" }, { .name = "union" } };
+static struct parent_runs parents[MAX_PARENTS];
+static int n_parents;
 
 static int run(int pattern, uint64_t seed, const struct tracker_ops *ops,
 	       struct sim_result *out)
@@ -90,15 +91,17 @@ static void describe_unsafe(const struct sim_result *r, int pattern,
 		 r->warnings_total, pattern_names[pattern], seed);
 }
 
-int sim_check_init(struct parent_check *hva, struct parent_check *union_)
+int sim_check_init(const char *const *names, int n, struct parent_check *pc)
 {
-	struct parent_check *pc[] = { hva, union_ };
+	if (n < 0 || n > MAX_PARENTS)
+		return -1;
+	n_parents = n;
+	for (int i = 0; i < n; i++) {
+		const struct tracker_ops *ops = tracker_find(names[i]);
 
-	for (size_t i = 0; i < ARRAY_SIZE(parents); i++) {
-		const struct tracker_ops *ops = tracker_find(parents[i].name);
-
-		pc[i]->clean = true;
-		pc[i]->why[0] = '\0';
+		parents[i].name = names[i];
+		pc[i].clean = true;
+		pc[i].why[0] = '\0';
 		if (!ops) {
 			fprintf(stderr, "mutants: parent %s is not registered\n",
 				parents[i].name);
@@ -110,10 +113,10 @@ int sim_check_init(struct parent_check *hva, struct parent_check *union_)
 
 				if (run(pat, s + 1, ops, r) < 0)
 					return -1;
-				if (unsafe(r) && pc[i]->clean) {
-					pc[i]->clean = false;
-					describe_unsafe(r, pat, s + 1, pc[i]->why,
-							sizeof(pc[i]->why));
+				if (unsafe(r) && pc[i].clean) {
+					pc[i].clean = false;
+					describe_unsafe(r, pat, s + 1, pc[i].why,
+							sizeof(pc[i].why));
 				}
 			}
 		}
@@ -123,7 +126,7 @@ int sim_check_init(struct parent_check *hva, struct parent_check *union_)
 
 static const struct parent_runs *parent_of(const struct mutant *m)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(parents); i++)
+	for (int i = 0; i < n_parents; i++)
 		if (strcmp(parents[i].name, m->parent) == 0)
 			return &parents[i];
 	return NULL;

@@ -8,9 +8,10 @@
 
 #define MUTANT_SIM_SEEDS 4
 
-/* Runs the parents once per pattern and seed and keeps their results.
+/* Runs the n parents names[] (mutant_parents()) once per pattern and seed
+ * and keeps their results; pc[i] says whether names[i] is itself flagged.
  * Returns 0, or -1 after printing why (setup failure). */
-int sim_check_init(struct parent_check *hva, struct parent_check *union_);
+int sim_check_init(const char *const *names, int n, struct parent_check *pc);
 
 /* Runs m everywhere and compares with its parent. Returns 0 or -1. */
 int sim_check_mutant(const struct mutant *m, struct kill_evidence *ev);
