@@ -30,6 +30,7 @@ struct stress_cli {
 	int placement;
 	bool quick;
 	bool preempt;
+	bool all_candidates;
 	const char *threads;
 	uint64_t seed;
 	struct stress_config cfg;
@@ -154,6 +155,8 @@ int cmd_stress(int argc, char **argv)
 		  .help = "short CI run: 1 vCPU thread, min time 0.02 s" },
 		{ .name = "preempt", .type = OPT_FLAG, .dest = &cli.preempt,
 		  .help = "fault injection: random sched_yield/short sleeps between steps" },
+		{ .name = "all-candidates", .type = OPT_FLAG, .dest = &cli.all_candidates,
+		  .help = "candidate trackers on every pattern and thread count (default: alias, concurrent, mixed at the largest count)" },
 		{ .name = "threads", .type = OPT_STRING, .dest = &cli.threads,
 		  .help = "vCPU thread counts, e.g. 1,2,8 (default: 1 and the allowed CPUs)" },
 		{ .name = "seed", .type = OPT_U64, .dest = &cli.seed, .min = 0,
@@ -224,6 +227,7 @@ int cmd_stress(int argc, char **argv)
 	so.base.preempt = cli.preempt;
 	so.base.placement = pl;
 	so.seed = cli.seed;
+	so.all_candidates = cli.all_candidates;
 	if (suite_register(&so, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench stress: %s\n", err);
 		goto out;

@@ -124,13 +124,13 @@ void realvm_print_table(FILE *out, const struct realvm_case *c)
 			sr->src.name, sr->src.describe, sr->src.rate,
 			vm_source_kind_names[sr->src.kind], sr->window_steps,
 			sr->gap_steps, sr->real_gap_steps, sr->steps);
-		fprintf(out, "  %-7s %7s %9s %9s %6s %14s %14s %12s\n", "tracker",
+		fprintf(out, "  %-8s %7s %9s %9s %6s %14s %14s %12s\n", "tracker",
 			"invals", "retries", "spurious", "fn", "retries/s/vCPU",
 			"spurious %vCPU", "missed/hour");
 		for (size_t t = 0; t < sr->n; t++) {
 			const struct actor_stats *s = &sr->r[t].stats;
 
-			fprintf(out, "  %-7s %7" PRIu64 " %9" PRIu64 " %9" PRIu64
+			fprintf(out, "  %-8s %7" PRIu64 " %9" PRIu64 " %9" PRIu64
 				" %6" PRIu64 " %14.1f %13.4f%% %12.1f\n",
 				sr->r[t].tracker->name,
 				s->invalidations + s->invalidations_untracked,
@@ -141,14 +141,14 @@ void realvm_print_table(FILE *out, const struct realvm_case *c)
 	}
 	if (!c->n_src)
 		return;
-	fprintf(out, "\nall sources together (sum):\n  %-7s %14s %14s %12s\n",
+	fprintf(out, "\nall sources together (sum):\n  %-8s %14s %14s %12s\n",
 		"tracker", "retries/s/vCPU", "spurious %vCPU", "missed/hour");
 	for (size_t t = 0; t < c->res[0].n; t++) {
 		struct realvm_units u;
 		uint64_t fn;
 
 		realvm_total(c, t, &u, &fn);
-		fprintf(out, "  %-7s %14.1f %13.4f%% %12.1f%s\n",
+		fprintf(out, "  %-8s %14.1f %13.4f%% %12.1f%s\n",
 			c->res[0].r[t].tracker->name, u.retries_per_s,
 			100 * u.spurious_share, u.missed_per_hour,
 			fn ? "  UNSAFE: missed invalidations" : "");

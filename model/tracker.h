@@ -133,6 +133,12 @@ struct tracker_ops {
 	/* Kept to show a known bug (the v12 patch): its misses are the
 	 * expected finding, not a failure of the run. */
 	bool expected_unsafe;
+	/* A proposal under evaluation (docs/design-space.md), not one of the
+	 * reference trackers: everything measures it, but the default threaded
+	 * stress suite runs it only where it can differ from union (see
+	 * stress/suite.c), so each candidate adds a few benchmarks to the
+	 * default run rather than a whole sweep. */
+	bool candidate;
 	/* mmu_lock held for write. First call of an invalidation. */
 	void (*begin)(struct tracker_state *t, const struct inval_ctx *inv);
 	/* mmu_lock held for write. Called once per overlapping slot: [start,end)

@@ -35,7 +35,15 @@ struct suite_opts {
 	double probe_cap_seconds;
 	unsigned n_thread_counts;   /* vCPU thread counts, each >= 1 */
 	uint32_t thread_counts[SUITE_MAX_THREAD_COUNTS];
+	/* Candidate trackers (ops->candidate) on every pattern and thread
+	 * count too; default: only suite_candidate_runs(). */
+	bool all_candidates;
 };
+
+/* Whether the stress suite runs candidate ops on pattern p at the k-th of
+ * n thread counts by default: the patterns where union retries spuriously
+ * (alias, concurrent, mixed) at the last (largest) thread count. */
+bool suite_candidate_runs(int pattern, unsigned k, unsigned n);
 
 /* The default thread counts: 1 and the allowed CPU count (once if equal). */
 void suite_default_thread_counts(struct suite_opts *o, unsigned allowed);
