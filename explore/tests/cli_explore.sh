@@ -7,7 +7,7 @@ set -u
 bench=$1
 . "$(dirname "$0")/../../tests/lib.sh"
 
-expect_bad "--scenario: unknown value 'bogus'; accepted: alias, concurrent, gfn_zap, multislot, nested, private, smm, yield, all" explore --scenario=bogus
+expect_bad "--scenario: unknown value 'bogus'; accepted: alias, concurrent, gfn_zap, multislot, nested, overflow, overflow-private, private, smm, yield, all" explore --scenario=bogus
 expect_bad "--tracker: unknown value 'nope'; accepted: $(registered_list), all" explore --tracker=nope
 expect_bad "--early-check: unknown value 'maybe'; accepted: both, on, off" explore --early-check=maybe
 expect_bad "unknown option '--frobnicate'" explore --frobnicate
@@ -72,7 +72,7 @@ done
 # --scenario=all: an array, one object per scenario.
 out=$("$bench" explore --scenario=all --json); rc=$?
 n=$(grep -c '^    "scenario": ' <<<"$out")
-[ "$rc" -eq 0 ] && [ "${out:0:1}" = "[" ] && [ "$n" -eq 8 ] && ok ||
+[ "$rc" -eq 0 ] && [ "${out:0:1}" = "[" ] && [ "$n" -eq 10 ] && ok ||
 	ko "--scenario=all --json: rc $rc, starts '${out:0:1}', $n scenarios"
 
 # A state limit too small to finish is reported and fails (exit 1).

@@ -51,7 +51,7 @@ done
 
 out=$("$bench" explore --vs-spin --scenario=nope 2>"$tmp/err"); rc=$?
 err=$(cat "$tmp/err")
-if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"accepted: alias, concurrent, gfn_zap, multislot, nested, private, smm, yield, all"* ]]; then ok
+if [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"accepted: alias, concurrent, gfn_zap, multislot, nested, overflow, overflow-private, private, smm, yield, all"* ]]; then ok
 else ko "--scenario=nope: rc $rc, stdout '${out:0:60}', stderr '$err'"; fi
 
 # A user's scenario file drives both checkers: a gfn zap beside a notifier
