@@ -5,6 +5,7 @@
  * of one seed would kill everything and prove nothing). */
 #include "tests/mutants/mutants.h"
 #include "tests/mutants/parent.h"
+#include "impl_perinval/perinval.h"
 
 #define CONTROL_HOOKS(parent)                                               \
 	static void parent##_begin(struct tracker_state *t,                 \
@@ -64,11 +65,15 @@ CONTROL_OPS(hva, NULL, 0)
 CONTROL_HOOKS(union)
 CONTROL_UNSAFE(union)
 CONTROL_OPS(union, union_retry_unsafe, 0)
+CONTROL_HOOKS(perinval)
+CONTROL_UNSAFE(perinval)
+CONTROL_OPS(perinval, perinval_retry_unsafe, PERINVAL_WORDS)
 
 /* WASTEFUL: the strictest check, any counter difference would flag them. */
 const struct mutant controls[] = {
 	{ &control_hva_ops, "hva", WASTEFUL },
 	{ &control_union_ops, "union", WASTEFUL },
+	{ &control_perinval_ops, "perinval", WASTEFUL },
 };
 
 const unsigned n_controls = sizeof(controls) / sizeof(controls[0]);

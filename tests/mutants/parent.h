@@ -8,6 +8,7 @@
 
 extern const struct tracker_ops hva_tracker_ops;
 extern const struct tracker_ops union_tracker_ops;
+extern const struct tracker_ops perinval_tracker_ops;
 
 #define PARENT_BEGIN(parent)                                                \
 	static void parent_begin(struct tracker_state *t,                   \
