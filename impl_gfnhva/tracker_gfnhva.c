@@ -65,19 +65,29 @@ static bool hva_may_match(struct tracker_state *t, const struct fault_key *key)
 				 key->hva < READ_ONCE(HVA_END(t)));
 }
 
+/* The check with invalidations in flight. Out of line, so that the common
+ * case (nothing in flight) is union's: one load, one test and the sequence
+ * test, with no stack frame (in the kernel: unlikely()). */
+static __attribute__((noinline)) enum retry_verdict
+gfnhva_retry_inflight(struct tracker_state *t, const struct fault_key *key,
+		      uint64_t seq_snapshot)
+{
+	if (READ_ONCE(t->range_start) == INVALID_KEY ||
+	    READ_ONCE(t->range_end) == INVALID_KEY) {
+		tracker_warn(t, WARN_RANGE_INVALID_IN_PROGRESS);
+		return RETRY_RANGE;
+	}
+	if (tracker_key_in_range(t, key->gfn) && hva_may_match(t, key))
+		return RETRY_RANGE;
+	return tracker_check_seq(t, seq_snapshot);
+}
+
 static enum retry_verdict gfnhva_retry(struct tracker_state *t,
 				       const struct fault_key *key,
 				       uint64_t seq_snapshot)
 {
-	if (READ_ONCE(t->in_progress)) {
-		if (READ_ONCE(t->range_start) == INVALID_KEY ||
-		    READ_ONCE(t->range_end) == INVALID_KEY) {
-			tracker_warn(t, WARN_RANGE_INVALID_IN_PROGRESS);
-			return RETRY_RANGE;
-		}
-		if (tracker_key_in_range(t, key->gfn) && hva_may_match(t, key))
-			return RETRY_RANGE;
-	}
+	if (READ_ONCE(t->in_progress))
+		return gfnhva_retry_inflight(t, key, seq_snapshot);
 	return tracker_check_seq(t, seq_snapshot);
 }
 

@@ -110,21 +110,31 @@ static bool in_ranges(struct tracker_state *t, uint64_t gfn, bool *any)
 	return false;
 }
 
+/* The check with invalidations in flight. Out of line, so that the common
+ * case (nothing in flight) is union's: one load, one test and the sequence
+ * test, with no stack frame (in the kernel: unlikely()). */
+static __attribute__((noinline)) enum retry_verdict
+krange_retry_inflight(struct tracker_state *t, const struct fault_key *key,
+		      uint64_t seq_snapshot)
+{
+	bool any;
+
+	if (in_ranges(t, key->gfn, &any))
+		return RETRY_RANGE;
+	/* No range yet while in progress: a KVM bug, retry (as union). */
+	if (!any) {
+		tracker_warn(t, WARN_RANGE_INVALID_IN_PROGRESS);
+		return RETRY_RANGE;
+	}
+	return tracker_check_seq(t, seq_snapshot);
+}
+
 static enum retry_verdict krange_retry(struct tracker_state *t,
 				       const struct fault_key *key,
 				       uint64_t seq_snapshot)
 {
-	bool any;
-
-	if (READ_ONCE(t->in_progress)) {
-		if (in_ranges(t, key->gfn, &any))
-			return RETRY_RANGE;
-		/* No range yet while in progress: a KVM bug, retry (as union). */
-		if (!any) {
-			tracker_warn(t, WARN_RANGE_INVALID_IN_PROGRESS);
-			return RETRY_RANGE;
-		}
-	}
+	if (READ_ONCE(t->in_progress))
+		return krange_retry_inflight(t, key, seq_snapshot);
 	return tracker_check_seq(t, seq_snapshot);
 }
 
