@@ -16,7 +16,7 @@ do for [term = 1:3] {
 	if (term == 1) { set terminal pngcairo size 1000,650 font 'DejaVu Sans,11'; set output out.'/design_space.png' }
 	if (term == 2) { set terminal svg size 1000,650 font 'DejaVu Sans,11'; set output out.'/design_space.svg' }
 	if (term == 3) { set terminal dumb size 100,32; set output out.'/design_space.txt' }
-	plot front using 1:2 with lines lw 2 lc rgb '#2ca02c' title 'Pareto front (safe trackers)', \
+	plot front using 1:2 with lines lw 2 lc rgb '#2ca02c' title 'Pareto front (safe kernel-faithful trackers)', \
 	     f skip 1 using ($6 == 1 && strcol(1) ne 'union' && strcol(1) ne 'exact' ? $3 : NaN):5 with points pt 7 ps 1.6 lc rgb '#1f77b4' title 'safe trackers', \
 	     f skip 1 using (strcol(1) eq 'union' || strcol(1) eq 'exact' ? $3 : NaN):5 with points pt 5 ps 1.8 lc rgb '#d62728' title 'references: union, exact', \
 	     f skip 1 using ($6 == 0 ? $3 : NaN):5 with points pt 6 ps 1.6 lc rgb '#7f7f7f' title 'unsafe', \
