@@ -28,7 +28,7 @@ tools/deps.sh && cmake -S . -B build && cmake --build build -j2 && ./build/bench
 tools/deps.sh && cmake -S . -B build -DWERROR=ON && cmake --build build -j2 && ctest --test-dir build --output-on-failure	skip: the command that runs this test
 ./build/bench sim --pattern=multislot	0	^UNSAFE: gfn missed [0-9]+ invalidations
 ./build/bench explore --scenario=multislot	0	locked check: install \(STALE\)
-./build/bench explore --vs-spin	0	^the checkers agree on every row
+./build/bench explore --vs-spin --scenario=multislot	0	^the checkers agree on every row
 ./build/bench explore --scenario-file=scenarios/alias.scn	0	^  union +on +[0-9]+ +[0-9]+
 ./build/bench explore --scenario-file=scenarios/large/storm.scn --tracker=union --reduce=on	0	reduce=on: [0-9]+ of [0-9]+ states expanded fully
 ./build/bench sim --pattern=alias --alias-distance=65536	0	^union +[0-9]+ +[0-9]+
