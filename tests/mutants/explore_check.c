@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "explore/explore.h"
-#include "model/registry.h"
 
 #define MAX_SCENARIOS 16
 
@@ -126,16 +125,12 @@ int explore_check_init(const char *const *names, int n, struct parent_check *pc)
 		return -1;
 	n_parents = n;
 	for (int i = 0; i < n; i++) {
-		const struct tracker_ops *ops = tracker_find(names[i]);
+		const struct tracker_ops *ops =
+			parent_check_start(names[i], &pc[i]);
 
 		parents[i].name = names[i];
-		pc[i].clean = true;
-		pc[i].why[0] = '\0';
-		if (!ops) {
-			fprintf(stderr, "mutants: parent %s is not registered\n",
-				names[i]);
+		if (!ops)
 			return -1;
-		}
 		for (unsigned sc = 0; sc < n_worlds; sc++) {
 			for (int early = 0; early < 2; early++) {
 				struct summary *s = &parents[i].s[sc][early];

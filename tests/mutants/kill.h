@@ -20,4 +20,9 @@ struct parent_check {
 	char why[200];
 };
 
+/* Looks a parent up by name and marks it clean until an engine flags it;
+ * NULL, with a message on stderr, for a name that is not registered. */
+const struct tracker_ops *parent_check_start(const char *name,
+					     struct parent_check *pc);
+
 #endif

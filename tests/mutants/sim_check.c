@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "engine/sim.h"
-#include "model/registry.h"
 
 #define STEPS 400000
 
@@ -97,16 +96,12 @@ int sim_check_init(const char *const *names, int n, struct parent_check *pc)
 		return -1;
 	n_parents = n;
 	for (int i = 0; i < n; i++) {
-		const struct tracker_ops *ops = tracker_find(names[i]);
+		const struct tracker_ops *ops =
+			parent_check_start(names[i], &pc[i]);
 
 		parents[i].name = names[i];
-		pc[i].clean = true;
-		pc[i].why[0] = '\0';
-		if (!ops) {
-			fprintf(stderr, "mutants: parent %s is not registered\n",
-				parents[i].name);
+		if (!ops)
 			return -1;
-		}
 		for (int pat = 0; pat < PAT_COUNT; pat++) {
 			for (uint64_t s = 0; s < MUTANT_SIM_SEEDS; s++) {
 				struct sim_result *r = &parents[i].r[pat][s];
