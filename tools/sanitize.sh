@@ -6,7 +6,8 @@
 # asan: build-asan/ with -DSANITIZE=address (ASan + UBSan), ctest but the
 #       tests labelled slow (see run_asan).
 # tsan: build-tsan/ with -DSANITIZE=thread, a short threaded `bench stress`
-#       run and ctest's threaded tests (stress_*, live_*).
+#       run and the tests labelled `threads`; only bench and those tests'
+#       programs are built.
 #
 # Why reports go to files: a report printed on stderr can be swallowed by a
 # test that captures stderr, or by a test that expects a non-zero exit (the
@@ -32,7 +33,7 @@ case $what in
 	*) echo "tools/sanitize.sh: unknown mode '$what'; accepted: asan, tsan, all" >&2; exit 2 ;;
 esac
 
-configure_and_build() { # dir sanitizer
+configure() { # dir sanitizer
 	local cache=$1/CMakeCache.txt
 	# A tree configured with another compiler or sanitizer is rebuilt from
 	# scratch: CMake drops the cache on a compiler change and with it
@@ -44,10 +45,38 @@ configure_and_build() { # dir sanitizer
 	mkdir -p "$1"
 	cmake -S "$src" -B "$1" -DSANITIZE="$2" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >"$1/configure.log" 2>&1 &&
-		grep -qx "SANITIZE:STRING=$2" "$cache" &&
-		cmake --build "$1" -j"$jobs" >"$1/build.log" 2>&1 ||
-		{ tail -n 30 "$1/configure.log" "$1/build.log" >&2
-		  echo "sanitize: $2 build failed" >&2; return 1; }
+		grep -qx "SANITIZE:STRING=$2" "$cache" ||
+		{ tail -n 30 "$1/configure.log" >&2
+		  echo "sanitize: $2 configure failed" >&2; return 1; }
+}
+
+build() { # dir [target...] (none: the whole tree)
+	local dir=$1 targets=() t
+	shift
+	for t in "$@"; do targets+=(--target "$t"); done
+	cmake --build "$dir" -j"$jobs" "${targets[@]}" >"$dir/build.log" 2>&1 ||
+		{ tail -n 30 "$dir/build.log" >&2
+		  echo "sanitize: build of $dir failed" >&2; return 1; }
+}
+
+# A regex matching exactly the names of the tests with a label.
+label_regex() { # builddir label
+	local names
+	names=$(ctest --test-dir "$1" -N -L "$2" | sed -n 's/^ *Test *#[0-9]*: //p' |
+		paste -sd'|')
+	echo "^(${names:-no test labelled $2})\$"
+}
+
+# The programs that tests matching a regex run from the build tree (target
+# names are the file names), so a stage can build only those. Read from the
+# CTestTestfiles: before a build, ctest -N leaves unbuilt commands empty.
+test_programs() { # builddir regex
+	local name path
+	find "$1" -name CTestTestfile.cmake -exec \
+		sed -n 's|^add_test(\[=\[\([^]]*\)\]=\] "\([^"]*\)".*|\1 \2|p' {} + |
+		while read -r name path; do
+			[[ $name =~ $2 && $path == "$1"/* ]] && echo "${path##*/}"
+		done | sort -u
 }
 
 # Shows every report file on stderr and prints how many there are.
@@ -121,7 +150,7 @@ ctest_summary() { # logfile
 
 run_asan() {
 	local b=$src/build-asan logs=$src/build-asan/san-logs n
-	configure_and_build "$b" address || return 1
+	configure "$b" address && build "$b" || return 1
 	rm -rf "$logs" && mkdir -p "$logs"
 	export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:halt_on_error=1:strict_string_checks=1"
 	export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
@@ -141,7 +170,11 @@ run_asan() {
 
 run_tsan() {
 	local b=$src/build-tsan logs=$src/build-tsan/san-logs n rc=0 stress_rc=0
-	configure_and_build "$b" thread || return 1
+	# Only what this stage runs: bench and the threaded tests' programs.
+	# The whole tree under TSan costs CI minutes and is never run here.
+	configure "$b" thread || return 1
+	# shellcheck disable=SC2046 # one target name per word
+	build "$b" bench $(test_programs "$b" "$(label_regex "$b" "$THREADED_LABEL")") || return 1
 	rm -rf "$logs" && mkdir -p "$logs"
 	export TSAN_OPTIONS="log_path=$logs/tsan:halt_on_error=1:second_deadlock_stack=1"
 	canary "$logs" "race" -fsanitize=thread || return 1
@@ -154,13 +187,14 @@ run_tsan() {
 	else
 		echo "sanitize: TSan: bench stress not built; skipped"
 	fi
-	if ctest --test-dir "$b" -N -R "$THREADED_TESTS" | grep -q "Total Tests: [1-9]"; then
-		ctest --test-dir "$b" -j"$jobs" -R "$THREADED_TESTS" --output-on-failure \
+	if ctest --test-dir "$b" -N -L "$THREADED_LABEL" | grep -q "Total Tests: [1-9]"; then
+		ctest --test-dir "$b" -j"$jobs" -L "$THREADED_LABEL" --output-on-failure \
 			>"$b/ctest.log" 2>&1 || rc=$?
-		echo "sanitize: TSan: ctest -R '$THREADED_TESTS': $(ctest_summary "$b/ctest.log")"
+		echo "sanitize: TSan: ctest -L '$THREADED_LABEL': $(ctest_summary "$b/ctest.log")"
 		[ $rc -eq 0 ] || grep -E "Failed|\*\*\*" "$b/ctest.log" >&2
 	else
-		echo "sanitize: TSan: no threaded tests registered yet"
+		echo "sanitize: TSan: no test labelled '$THREADED_LABEL'"
+		rc=1
 	fi
 	unset TSAN_OPTIONS
 	n=$(reports "$logs" "TSan")
@@ -168,9 +202,10 @@ run_tsan() {
 	[ $rc -eq 0 ] && [ $stress_rc -eq 0 ] && [ $n -eq 0 ]
 }
 
-# The threaded tests and the short stress run (a few hundred ms per
-# benchmark under TSan).
-THREADED_TESTS=${THREADED_TESTS:-'^(stress_|live_)'}
+# The tests that run threads carry this ctest label (stress/ and live/
+# CMakeLists.txt); the short stress run takes a few hundred ms per
+# benchmark under TSan.
+THREADED_LABEL=${THREADED_LABEL:-threads}
 STRESS_ARGS=${STRESS_ARGS:-'--quick --threads=2 --preempt --benchmark_filter=^stress/'}
 
 if [ "$what" != tsan ]; then run_asan || status=1; fi
