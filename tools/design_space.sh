@@ -27,12 +27,16 @@
 #   BENCH=path/to/bench tools/design_space.sh ...
 #   REUSE=1 tools/design_space.sh OUT_DIR  redo the tables and the plot from
 #                                          OUT_DIR's measurements
-# About 2 minutes on 2 cores.
+#   QUICK=1 tools/design_space.sh OUT_DIR  two patterns, one preset, short
+#                                          timings: the pipeline, not figures
+#                                          to quote (tests/design_space.sh)
+# About 2 minutes on 2 cores (QUICK: about 20 s).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bench=${BENCH:-$here/../build/bench}
 out=${1:-design-space}
 reuse=${REUSE:-0}
+quick=${QUICK:-0}
 mkdir -p "$out"
 
 TARGETS="alias concurrent mixed alias+inv3 multislot private numa single"
@@ -41,6 +45,14 @@ patterns=("alias" "concurrent" "mixed" "alias --invalidators=3"
 	  "alias --invalidators=8" "concurrent --invalidators=8"
 	  "mixed --invalidators=4")
 vms=(q35 vga-alias)
+reps=5
+timing=()
+if [ "$quick" = 1 ]; then
+	patterns=("alias" "multislot")
+	vms=(q35)
+	reps=2
+	timing=(--benchmark_min_time=0.01)
+fi
 label() { sed 's/ --invalidators=/+inv/' <<<"$1"; }
 
 if [ "$reuse" != 1 ]; then
@@ -59,14 +71,14 @@ if [ "$reuse" != 1 ]; then
 		echo "design_space: bench sim --vm=$v" >&2
 		"$bench" sim --vm="$v" --json >"$out/vm-$v.json"
 	done
-	echo "design_space: bench stress check/ and check_inflight/ (5 repetitions)" >&2
-	"$bench" stress --benchmark_filter='^check(_inflight)?/' \
-		--benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+	echo "design_space: bench stress check/ and check_inflight/ ($reps repetitions)" >&2
+	"$bench" stress --benchmark_filter='^check(_inflight)?/' "${timing[@]}" \
+		--benchmark_repetitions=$reps --benchmark_report_aggregates_only=true \
 		--benchmark_out="$out/check.json" --benchmark_out_format=json >/dev/null
 	echo "design_space: bench icount" >&2
 	"$bench" icount --json >"$out/icount.json"
 	echo "design_space: bench stress on alias, concurrent, mixed (2 vCPU threads)" >&2
-	"$bench" stress --threads=2 --benchmark_filter='^stress/(alias|concurrent|mixed)/' \
+	"$bench" stress --threads=2 --benchmark_filter='^stress/(alias|concurrent|mixed)/' "${timing[@]}" \
 		--benchmark_out="$out/stress.json" --benchmark_out_format=json >/dev/null
 fi
 
