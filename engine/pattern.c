@@ -145,7 +145,7 @@ const struct opt_spec *pattern_options(struct pattern_params *p)
 		{ .name = "early-check", .type = OPT_FLAG, .dest = &p->early_check,
 		  .help = "lock-free pre-checks before/after resolve (Linux 6.8+)" },
 		U64_OPT("yield-pages", yield_pages, 0, MAX_SLOT_PAGES,
-			"a walk may drop mmu_lock after N SPTEs of a slot (0: never)"),
+			"a walk may drop mmu_lock after N present SPTEs (0: never)"),
 		{ .name = "slot-order", .type = OPT_CHOICE, .dest = &p->slot_order,
 		  .choices = slot_order_names,
 		  .help = "walk order: kernel (hva for notifiers, gfn otherwise) or index" },

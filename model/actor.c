@@ -243,15 +243,22 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 
 /* ---- invalidator ------------------------------------------------------- */
 
-/* Zaps the SPTEs of slot s's gfns [gfn_start, gfn_end): O(SPTEs present
- * there). An SPTE that is already stale when zapped is a lost invalidation
+/* Zaps the first `max` present SPTEs of slot s's gfns [gfn_start,
+ * gfn_end): O(SPTEs zapped), absent runs cost nothing. Returns the gfn of
+ * the first present SPTE left there, or gfn_end; *zapped += how many it
+ * zapped. An SPTE that is already stale when zapped is a lost invalidation
  * that a later one happened to clean up: it is counted, or the end audit
  * would never see it. */
-static void zap(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
-		uint64_t gfn_end, struct actor_stats *stats)
+static uint64_t zap(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
+		    uint64_t gfn_end, uint64_t max, uint64_t *zapped,
+		    struct actor_stats *stats)
 {
-	if (gfn_start < gfn_end)
-		stats->stale_replaced += vm_zap_sptes(vm, s, gfn_start, gfn_end);
+	uint64_t n, next;
+
+	stats->stale_replaced += vm_zap_sptes(vm, s, gfn_start, gfn_end, max,
+					      &n, &next);
+	*zapped += n;
+	return next;
 }
 
 static uint32_t new_handle(struct vm_state *st)
@@ -420,9 +427,9 @@ static void change_attributes(struct vm *vm, const struct actor *a)
 			vm_bump_attr(vm, &l->slots[i], lo, hi);
 }
 
-/* SPTEs of one slot a lock hold may zap before it may yield: the plan's
- * own granularity, else the engine's; never when the engine's walks are
- * atomic (the model before the fidelity pass) or the plan may not block. */
+/* Present SPTEs a lock hold may zap before it may yield: the plan's own
+ * granularity, else the engine's; never when the engine's walks are atomic
+ * (the model before the fidelity pass) or the plan may not block. */
 static uint64_t yield_budget(const struct step_env *env, const struct actor *a)
 {
 	uint32_t y = a->inval.yield;
@@ -433,23 +440,24 @@ static uint64_t yield_budget(const struct step_env *env, const struct actor *a)
 }
 
 /* One lock hold of a walk: begin at the first slot reached, then per slot
- * range_add (the whole range once, for a gfn zap) and the zap. The hold
- * ends after env->yield_pages SPTEs when the current slot has more to zap
- * and the walk made progress in it (tdp_mmu_iter_cond_resched() yields
- * only after forward progress, inside one slot's walk). Returns true when
+ * range_add (the whole range once, for a gfn zap) and the zap. Counted in
+ * present SPTEs, as the TDP iterator skips absent page tables: the hold
+ * ends before a present SPTE of the current slot once it zapped
+ * yield_budget() SPTEs, at least one of them in this slot
+ * (tdp_mmu_iter_cond_resched() yields only after forward progress, inside
+ * one slot's walk), and never while only absent ones are left. So a hold
+ * costs O(budget x levels), whatever the slot's size. Returns true when
  * the walk is complete. */
 static bool walk_hold(const struct step_env *env, struct actor *a,
 		      struct inval_ctx *ctx, struct actor_stats *stats)
 {
 	struct vm *vm = env->vm;
 	uint64_t budget = yield_budget(env, a);
-	uint64_t zapped = 0, lo, hi;
+	uint64_t zapped = 0, lo = 0, hi = 0;
 
 	if (a->holds++ == 0) {
+		/* began, ranges: cleared by inval_forget() (or init). */
 		a->handle = new_handle(vm->st);
-		a->began = false;
-		a->n_ranges = 0;
-		memset(a->ranges, 0, sizeof(a->ranges));
 		inval_ctx_of(a, ctx);
 		if (a->inval.kind == INVAL_GFN_ZAP) {
 			/* Begin and one range_add, whether or not a slot
@@ -486,19 +494,18 @@ static bool walk_hold(const struct step_env *env, struct actor *a,
 					       slot_host_page(s, hi));
 		}
 		if (a->walk_gfn < hi) {
-			/* The yield point nearest the budget: after at least
-			 * one SPTE of this slot, with more of it to do. */
-			uint64_t room = budget > zapped ? budget - zapped : 0;
-			uint64_t stop;
+			/* What is left of the budget, and at least one SPTE
+			 * of this slot (a hold reaches a slot once, and one
+			 * resumed after a yield starts with all of it). */
+			uint64_t room = budget > zapped ? budget - zapped : 1;
+			uint64_t next = zap(vm, s, a->walk_gfn, hi, room,
+					    &zapped, stats);
 
-			if (room == 0 && a->walk_gfn == lo)
-				room = 1;
-			stop = hi - a->walk_gfn > room ? a->walk_gfn + room : hi;
-			zap(vm, s, a->walk_gfn, stop, stats);
-			zapped += stop - a->walk_gfn;
-			a->walk_gfn = stop;
-			if (stop < hi)
-				return false; /* yield: drop mmu_lock */
+			if (next < hi) {
+				/* yield: drop mmu_lock, resume there */
+				a->walk_gfn = next;
+				return false;
+			}
 		}
 		walk_enter(env, a, next_slot(env, a, a->walk_slot));
 	}

@@ -51,7 +51,7 @@ struct inval_plan {
 	uint32_t yield;       /* where the walk may drop mmu_lock: YIELD_ENGINE
 			       * (the engine's --yield-pages), YIELD_NEVER (one
 			       * lock hold: a notifier that may not block), or
-			       * after every N SPTEs of a slot. An engine whose
+			       * after every N present SPTEs. An engine whose
 			       * walks never yield (yield_pages 0) ignores it */
 };
 
@@ -101,7 +101,8 @@ struct actor {
 	bool walk_added;   /* range_add done for walk_slot */
 	uint32_t holds;    /* lock holds of this walk so far (0: not started) */
 	uint32_t walk_slot; /* slot being walked, WALK_END when past the last */
-	uint64_t walk_gfn; /* next gfn of walk_slot to zap */
+	uint64_t walk_gfn; /* where the walk goes on in walk_slot (after a
+			    * yield: the next present SPTE's gfn) */
 	uint32_t n_ranges; /* host pages phase 2 changes */
 	struct host_range ranges[ORACLE_MAX_RANGES];
 };
@@ -129,8 +130,8 @@ struct step_env {
 	bool skip_present;     /* an access to a present SPTE does not exit, a
 				* retried fault re-enters the guest first
 				* (default on) */
-	uint32_t yield_pages;  /* a walk may drop mmu_lock after this many SPTEs
-				* of one slot (0: never) */
+	uint32_t yield_pages;  /* a walk may drop mmu_lock after this many
+				* present SPTEs (0: never) */
 	uint32_t slot_order;   /* enum slot_order */
 	uint32_t resolve_steps; /* steps a page lookup takes (>= 1) */
 	uint64_t resolve_ns;   /* busy work per lookup (threaded engine) */

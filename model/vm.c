@@ -169,12 +169,17 @@ static void count_stale(void *ctx, uint64_t idx, uint32_t version)
 }
 
 uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
-		      uint64_t gfn_start, uint64_t gfn_end)
+		      uint64_t gfn_start, uint64_t gfn_end, uint64_t max,
+		      uint64_t *zapped, uint64_t *next_gfn)
 {
 	struct stale_count c = { .vm = vm, .slot = s };
+	uint64_t next;
 
-	sparse_map_walk(&vm->spte, slot_spte_index(s, gfn_start),
-			slot_spte_index(s, gfn_end), true, count_stale, &c);
+	*zapped = sparse_map_walk_n(&vm->spte, slot_spte_index(s, gfn_start),
+				    slot_spte_index(s, gfn_end), true, max,
+				    count_stale, &c, &next);
+	*next_gfn = gfn_start < gfn_end ? s->base_gfn + (next - s->spte_base)
+					: gfn_end;
 	return c.stale;
 }
 

@@ -143,11 +143,16 @@ static inline void vm_bump_attr(struct vm *vm, const struct memslot *s,
 		      slot_spte_index(s, gfn_end));
 }
 
-/* Zaps the SPTEs of slot s's gfns [gfn_start, gfn_end) (write lock held).
- * Returns how many of them were already stale: lost invalidations that a
- * later one happened to clean up, which the end audit would never see. */
+/* Zaps the first `max` present SPTEs (UINT64_MAX: all) of slot s's gfns
+ * [gfn_start, gfn_end), in gfn order (write lock held); *zapped gets how
+ * many, *next_gfn the gfn of the first present SPTE left in the range, or
+ * gfn_end. Returns how many of the zapped were already stale: lost
+ * invalidations that a later one happened to clean up, which the end
+ * audit would never see. O(levels) per SPTE zapped: absent runs cost
+ * nothing. */
 uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
-		      uint64_t gfn_start, uint64_t gfn_end);
+		      uint64_t gfn_start, uint64_t gfn_end, uint64_t max,
+		      uint64_t *zapped, uint64_t *next_gfn);
 
 /* End-of-run audit: installed SPTEs whose version has moved since.
  * Walks the present SPTEs only. Not concurrent with steps. */

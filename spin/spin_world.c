@@ -194,7 +194,7 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 							: p->kind == INVAL_GMEM ? 1
 							: p->kind == INVAL_GFN_ZAP ? 2 : 3;
 					/* The explorer's default: a yield
-					 * point after every SPTE. */
+					 * point after every present SPTE. */
 					uint64_t y = p->yield == YIELD_NEVER ? 0
 						     : p->yield == YIELD_ENGINE ? 1
 						     : p->yield;

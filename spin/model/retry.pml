@@ -18,8 +18,8 @@
  *   SLOT_NPAGES, SLOT_SPTE, SLOT_PRIVATE; per vCPU v its script NFAULTS(v),
  *   FAULT_SLOT(v, k), FAULT_GFN(v, k); per invalidator i NINVS(i),
  *   INV_KIND(i, k), INV_AS(i, k), INV_LO(i, k), INV_HI(i, k),
- *   INV_YIELD(i, k) (0: one lock hold; N: mmu_lock may drop after N SPTEs
- *   of a slot); the walk orders WALK_NOTIFIER(j) and WALK_GFN(j); and
+ *   INV_YIELD(i, k) (0: one lock hold; N: mmu_lock may drop after N present
+ *   SPTEs); the walk orders WALK_NOTIFIER(j) and WALK_GFN(j); and
  *   start_actors(), which runs every actor.
  *
  * Steps (each one atomic transition, as in model/actor.h):
@@ -117,12 +117,16 @@ inline reach(kind, as, lo, hi)
  * per address space; WALK_GFN(j) for gfn-keyed walks). The first hold of a
  * gfn zap begins and adds the whole range, covered in every address space;
  * other walks begin at the first slot reached, then range_add per slot.
- * Every walk zaps the SPTEs it reaches. With y > 0 the hold ends once it
- * zapped y SPTEs, the walk made progress in the current slot and the slot
- * has more (tdp_mmu_iter_cond_resched). */
+ * Every walk zaps the SPTEs it reaches, counting present ones only (the
+ * TDP iterator skips absent page tables). With y > 0 the hold ends before
+ * a present SPTE of the current slot once it zapped y SPTEs, at least one
+ * of them in this slot (tdp_mmu_iter_cond_resched: only after forward
+ * progress), never while only absent ones are left; the next hold goes on
+ * from that SPTE. */
 inline walk_hold(id, kind, as, lo, hi, y)
 {
 	zapped = 0;
+	moved = false;
 	if
 	:: kind == GFNZAP && !began ->
 		tr_begin(GFNZAP, lo, hi);
@@ -190,17 +194,21 @@ inline walk_hold(id, kind, as, lo, hi, y)
 			:: else -> skip
 			fi;
 			o = oa;
+			moved = false;
 			entered = true
 		:: else -> j++
 		fi
-	:: j < NSLOTS && entered && o < ob ->
+	:: j < NSLOTS && entered && o < ob && spte[SLOT_SPTE(s) + o] == 0 ->
+		o++ /* absent: skipped, costs no budget */
+	:: j < NSLOTS && entered && o < ob && spte[SLOT_SPTE(s) + o] != 0 ->
 		if
-		:: y > 0 && zapped >= y && o > oa -> break
+		:: y > 0 && zapped >= y && moved -> break
 		:: else -> skip
 		fi;
 		spte[SLOT_SPTE(s) + o] = 0;
 		o++;
-		zapped++
+		zapped++;
+		moved = true
 	:: j < NSLOTS && entered && o >= ob ->
 		entered = false;
 		j++
@@ -304,7 +312,7 @@ proctype invalidator(byte id)
 {
 	byte s, oa, ob, o, k, j, zapped;
 	int mask;
-	bool began, entered;
+	bool began, entered, moved;
 
 	do
 	:: k < NINVS(id) ->
