@@ -140,9 +140,8 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		 * is present is served by the hardware, or on a racing fault
 		 * by fast_page_fault / RET_PF_SPURIOUS: no check either way. */
 		if (env->skip_present &&
-		    sparse_map_get(&vm->spte,
-				   slot_spte_index(fault_slot(vm, a), a->fault.gfn),
-				   &present_version)) {
+		    vm_spte_get(vm, fault_slot(vm, a), a->fault.gfn,
+				&present_version)) {
 			a->has_fault = false;
 			info->what = "access: SPTE present, no fault";
 			return true;
@@ -190,7 +189,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 			info->what = "resolving";
 			return true;
 		}
-		/* Tracked before the snapshot: see model/gen_tree.h. */
+		/* Tracked before the snapshot: see model/spte_map.h. */
 		a->gen_snapshot = vm_track_version(vm, fault_slot(vm, a), a->fault.gfn);
 		spin_ns(env->resolve_ns);
 		info->what = "resolve page";
@@ -220,8 +219,8 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		 * snapshot, so the fast path reads it once. */
 		cur = stale ? vm_version(vm, s, a->fault.gfn)
 			    : (uint32_t)a->gen_snapshot;
-		if (sparse_map_set(&vm->spte, slot_spte_index(s, a->fault.gfn),
-				   (uint32_t)a->gen_snapshot, &old) &&
+		if (vm_spte_set(vm, s, a->fault.gfn, (uint32_t)a->gen_snapshot,
+				&old) &&
 		    old != cur)
 			stats->stale_replaced++;
 		mmu_read_unlock(vm);
@@ -355,50 +354,28 @@ static bool slot_reach(const struct actor *a, const struct memslot *s,
 	return *lo < *hi;
 }
 
-/* Walk order key of a slot within its address space. */
-static uint64_t walk_key(const struct step_env *env, const struct actor *a,
-			 const struct memslot *s, uint32_t idx)
-{
-	if (env->slot_order == ORDER_INDEX)
-		return idx;
-	return a->inval.kind == INVAL_NOTIFIER ? s->host_base : s->base_gfn;
-}
-
 /* The next slot the walk reaches after slot `cur` (WALK_END: from the
  * start), in (address space, key, index) order: address spaces one after
- * the other, as every walk in kvm_main.c and kvm_zap_gfn_range does. */
+ * the other, as every walk in kvm_main.c and kvm_zap_gfn_range does; key:
+ * the hva for a notifier, the gfn for gfn-keyed walks (model/vm.h, enum
+ * walk_by). */
 static uint32_t next_slot(const struct step_env *env, const struct actor *a,
 			  uint32_t cur)
 {
 	const struct vm_layout *l = env->vm->layout;
-	uint32_t best = WALK_END;
+	enum walk_by b = env->slot_order == ORDER_INDEX ? WALK_BY_INDEX
+			 : a->inval.kind == INVAL_NOTIFIER ? WALK_BY_HVA
+							   : WALK_BY_GFN;
 	uint64_t lo, hi;
 
-	for (uint32_t i = 0; i < l->n_slots; i++) {
-		const struct memslot *s = &l->slots[i];
+	for (uint32_t k = cur == WALK_END ? 0 : l->walk_rank[b][cur] + 1u;
+	     k < l->n_slots; k++) {
+		uint32_t i = l->walk_order[b][k];
 
-		if (!slot_reach(a, s, &lo, &hi))
-			continue;
-		if (cur != WALK_END) {
-			const struct memslot *c = &l->slots[cur];
-			uint64_t kc = walk_key(env, a, c, cur), ks = walk_key(env, a, s, i);
-
-			if (s->as_id < c->as_id ||
-			    (s->as_id == c->as_id &&
-			     (ks < kc || (ks == kc && i <= cur))))
-				continue;
-		}
-		if (best != WALK_END) {
-			const struct memslot *b = &l->slots[best];
-			uint64_t kb = walk_key(env, a, b, best), ks = walk_key(env, a, s, i);
-
-			if (s->as_id > b->as_id ||
-			    (s->as_id == b->as_id && (ks > kb || (ks == kb && i > best))))
-				continue;
-		}
-		best = i;
+		if (slot_reach(a, &l->slots[i], &lo, &hi))
+			return i;
 	}
-	return best;
+	return WALK_END;
 }
 
 static void walk_enter(const struct step_env *env, struct actor *a,
@@ -611,8 +588,8 @@ static bool inval_step(struct actor *a, const struct step_env *env,
 			if (a->inval.kind == INVAL_ATTR && a->began)
 				change_attributes(vm, a);
 			for (uint32_t r = 0; r < a->n_ranges; r++)
-				gen_tree_bump(&vm->gen, a->ranges[r].start,
-					      a->ranges[r].end);
+				vm_bump_host(vm, a->ranges[r].start,
+					     a->ranges[r].end);
 			spin_ns(env->phase2_ns);
 			info->what = a->inval.kind == INVAL_ATTR
 				? "phase 2: attributes change"

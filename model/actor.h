@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/sparse_map.h"
 #include "model/vm.h"
 
 enum actor_kind { ACTOR_VCPU, ACTOR_INVALIDATOR };

@@ -1,4 +1,4 @@
-/* Node memory for the sparse page maps (model/sparse_map.h, model/gen_tree.h).
+/* Node memory for the sparse page maps (model/spte_map.h, model/sparse_map.h).
  *
  * Nodes are only ever added, never freed one by one: a map's memory is the
  * nodes its keys ever needed, released all at once by arena_destroy(). So a

@@ -1,5 +1,5 @@
-/* Shape shared by the two sparse page maps (model/sparse_map.h,
- * model/gen_tree.h): a radix tree of 16-way nodes over a key space fixed at
+/* Shape shared by the two sparse page maps (model/spte_map.h,
+ * model/sparse_map.h): a radix tree of 16-way nodes over a key space fixed at
  * init, deep enough for its largest key. Sixteen ways keep a node of a
  * scattered key small (a 4 TiB guest faulted at random pages needs one path
  * per page); a 4096-page guest is three levels and a few KiB.

@@ -167,43 +167,26 @@ void sparse_map_remove(struct sparse_map *m, uint64_t key)
 	WRITE_ONCE(leaf->v[d], 0);
 }
 
-/* One walk's parameters and progress. */
-struct walk_ctx {
-	uint64_t lo, hi;
-	bool clear;
-	sparse_map_fn fn;
-	void *ctx;
-	uint64_t left; /* entries it may still visit */
-	uint64_t next; /* the first present entry it did not visit, or hi */
-	bool stopped;  /* found it: visit nothing more */
-};
-
 /* A leaf's part of a walk. Returns whether it may still hold present
  * entries. */
-static bool walk_leaf(struct sm_leaf *leaf, struct walk_ctx *w)
+static bool walk_leaf(struct sm_leaf *leaf, uint64_t lo, uint64_t hi,
+		      bool clear, sparse_map_fn fn, void *ctx)
 {
 	uint64_t base = leaf->base;
-	uint32_t present = READ_ONCE(leaf->present), want, done = 0;
+	uint32_t present = READ_ONCE(leaf->present), want;
 
-	if (base >= w->hi || base + RADIX_FAN <= w->lo) /* a compressed leaf */
+	if (base >= hi || base + RADIX_FAN <= lo) /* a compressed leaf */
 		return present != 0;
-	want = radix_range_mask(base, 1, w->lo, w->hi);
+	want = radix_range_mask(base, 1, lo, hi);
 	for (uint32_t m = present & want; m; m &= m - 1) {
 		unsigned i = (unsigned)__builtin_ctz(m);
 
-		if (!w->left) {
-			w->next = base + i;
-			w->stopped = true;
-			break;
-		}
-		w->left--;
-		done |= 1u << i;
-		w->fn(w->ctx, base + i, READ_ONCE(leaf->v[i]));
-		if (w->clear) /* absent entries read 0 (counters restart) */
+		fn(ctx, base + i, READ_ONCE(leaf->v[i]));
+		if (clear) /* absent entries read 0 (counters restart) */
 			WRITE_ONCE(leaf->v[i], 0);
 	}
-	if (w->clear && done) {
-		present &= ~done;
+	if (clear && (present & want)) {
+		present &= ~want;
 		WRITE_ONCE(leaf->present, present);
 	}
 	return present != 0;
@@ -212,77 +195,47 @@ static bool walk_leaf(struct sm_leaf *leaf, struct walk_ctx *w)
 /* Walks the inner node at `level` whose first key is base; `all` when the
  * node lies wholly inside [lo, hi) (then so do its children, and no mask
  * needs computing). Returns whether it may still hold present entries (so
- * a clearing walk can drop its mask bit). A walk that stopped early leaves
- * the bits of the children it did not finish. */
+ * a clearing walk can drop its mask bit). */
 static bool walk(struct sm_node *node, unsigned level, uint64_t base,
-		 bool all, struct walk_ctx *w)
+		 uint64_t lo, uint64_t hi, bool all, bool clear,
+		 sparse_map_fn fn, void *ctx)
 {
-	uint32_t want = all ? RADIX_FAN_MASK
-			    : radix_range_mask(base, level, w->lo, w->hi);
+	uint32_t want = all ? RADIX_FAN_MASK : radix_range_mask(base, level, lo, hi);
 	unsigned shift = RADIX_BITS * (level - 1);
 	uint32_t live = READ_ONCE(node->live);
 
-	for (uint32_t m = live & want; m && !w->stopped; m &= m - 1) {
+	for (uint32_t m = live & want; m; m &= m - 1) {
 		unsigned i = (unsigned)__builtin_ctz(m);
 		uint64_t cb = base + ((uint64_t)i << shift);
 		void *c = __atomic_load_n(&node->child[i], __ATOMIC_ACQUIRE);
-		bool call = all || (w->lo <= cb && cb + (1ULL << shift) <= w->hi);
+		bool call = all || (lo <= cb && cb + (1ULL << shift) <= hi);
 		bool more;
 
 		if (!c)
 			more = false;
 		else if (radix_is_leaf(c))
-			more = walk_leaf(radix_untag(c), w);
+			more = walk_leaf(radix_untag(c), lo, hi, clear, fn, ctx);
 		else
-			more = walk(c, level - 1, cb, call, w);
-		if (!more && (w->clear || !c))
+			more = walk(c, level - 1, cb, lo, hi, call, clear, fn, ctx);
+		if (!more && (clear || !c))
 			live &= ~(1u << i);
 	}
-	if (w->clear && live != READ_ONCE(node->live))
+	if (clear && live != READ_ONCE(node->live))
 		WRITE_ONCE(node->live, live);
 	return live != 0;
-}
-
-uint64_t sparse_map_walk_n(struct sparse_map *m, uint64_t lo, uint64_t hi,
-			   bool clear, uint64_t max, sparse_map_fn fn, void *ctx,
-			   uint64_t *next)
-{
-	struct walk_ctx w = { .clear = clear, .fn = fn, .ctx = ctx, .left = max };
-
-	if (hi > m->n_keys)
-		hi = m->n_keys;
-	w.lo = lo;
-	w.hi = w.next = hi;
-	if (lo < hi) {
-		if (m->levels == 1)
-			walk_leaf(m->root, &w);
-		else
-			walk(m->root, m->levels, 0, false, &w);
-	}
-	if (next)
-		*next = lo < hi ? w.next : lo;
-	return max - w.left;
 }
 
 void sparse_map_walk(struct sparse_map *m, uint64_t lo, uint64_t hi,
 		     bool clear, sparse_map_fn fn, void *ctx)
 {
-	sparse_map_walk_n(m, lo, hi, clear, UINT64_MAX, fn, ctx, NULL);
-}
-
-static void visit_none(void *ctx, uint64_t key, uint32_t val)
-{
-	(void)ctx;
-	(void)key;
-	(void)val;
-}
-
-uint64_t sparse_map_next(struct sparse_map *m, uint64_t lo, uint64_t hi)
-{
-	uint64_t next;
-
-	sparse_map_walk_n(m, lo, hi, false, 0, visit_none, NULL, &next);
-	return next;
+	if (hi > m->n_keys)
+		hi = m->n_keys;
+	if (lo >= hi)
+		return;
+	if (m->levels == 1)
+		walk_leaf(m->root, lo, hi, clear, fn, ctx);
+	else
+		walk(m->root, m->levels, 0, lo, hi, false, clear, fn, ctx);
 }
 
 static void count_one(void *ctx, uint64_t key, uint32_t val)

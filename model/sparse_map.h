@@ -119,23 +119,6 @@ typedef void (*sparse_map_fn)(void *ctx, uint64_t key, uint32_t val);
 void sparse_map_walk(struct sparse_map *m, uint64_t lo, uint64_t hi,
 		     bool clear, sparse_map_fn fn, void *ctx);
 
-/* The same for at most `max` entries (the first ones in key order).
- * Returns how many it visited; *next (may be NULL) gets the first present
- * key in [lo, hi) it did not visit, or hi when none is left (lo when the
- * range is empty). O(levels) per entry visited plus one descent to *next:
- * a zap that may stop after N SPTEs (a lock hold's budget) learns in the
- * same walk whether any remain. */
-uint64_t sparse_map_walk_n(struct sparse_map *m, uint64_t lo, uint64_t hi,
-			   bool clear, uint64_t max, sparse_map_fn fn, void *ctx,
-			   uint64_t *next);
-
-/* The first present key in [lo, hi), or hi (at most n_keys) when there is
- * none: O(levels) whatever the range's size, as walks skip the subtrees
- * their masks say are empty (plus a leaf per mask bit left over an emptied
- * one by a remove or a split). Concurrent use as sparse_map_walk without
- * clear. */
-uint64_t sparse_map_next(struct sparse_map *m, uint64_t lo, uint64_t hi);
-
 /* Number of present entries (walks them). */
 uint64_t sparse_map_count(struct sparse_map *m);
 

@@ -5,6 +5,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint64_t walk_key(const struct memslot *s, enum walk_by b)
+{
+	return b == WALK_BY_HVA ? s->host_base : b == WALK_BY_GFN ? s->base_gfn : 0;
+}
+
+/* Is slot i before slot j in order b? */
+static bool walks_before(const struct vm_layout *l, enum walk_by b, uint32_t i,
+			 uint32_t j)
+{
+	const struct memslot *x = &l->slots[i], *y = &l->slots[j];
+
+	if (x->as_id != y->as_id)
+		return x->as_id < y->as_id;
+	if (walk_key(x, b) != walk_key(y, b))
+		return walk_key(x, b) < walk_key(y, b);
+	return i < j;
+}
+
+static void sort_walk(struct vm_layout *l, enum walk_by b)
+{
+	uint8_t *o = l->walk_order[b];
+
+	for (uint32_t k = 0; k < l->n_slots; k++) {
+		uint32_t at = k;
+
+		for (; at > 0 && walks_before(l, b, k, o[at - 1]); at--)
+			o[at] = o[at - 1];
+		o[at] = (uint8_t)k;
+	}
+	for (uint32_t k = 0; k < l->n_slots; k++)
+		l->walk_rank[b][o[k]] = (uint8_t)k;
+}
+
 int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 {
 	uint64_t host_pages = 0, sptes = 0;
@@ -65,6 +98,8 @@ int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 	}
 	l->n_host_pages = host_pages;
 	l->n_sptes = sptes;
+	for (int b = 0; b < WALK_BY_COUNT; b++)
+		sort_walk(l, (enum walk_by)b);
 	return 0;
 }
 
@@ -86,9 +121,7 @@ int vm_init(struct vm *vm, const struct vm_layout *l,
 		return -ENOMEM;
 	tracker_state_init(&st->tracker);
 	vm->st = vm->st_own = st;
-	gen_tree_init(&vm->gen, l->n_host_pages);
-	gen_tree_init(&vm->attr, l->n_sptes);
-	sparse_map_init(&vm->spte, l->n_sptes);
+	spte_map_init(&vm->map, l->n_sptes);
 	return 0;
 }
 
@@ -96,48 +129,57 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm->st_own)
 		return;
-	gen_tree_destroy(&vm->gen);
-	gen_tree_destroy(&vm->attr);
-	sparse_map_destroy(&vm->spte);
+	spte_map_destroy(&vm->map);
 	free(vm->st_own);
 	vm->st = vm->st_own = NULL;
 }
 
 uint64_t vm_image_words(const struct vm_layout *l)
 {
-	return l->n_host_pages + 2 * l->n_sptes;
+	return 2 * l->n_sptes;
 }
 
 void vm_save_pages(const struct vm *vm, uint64_t *img)
 {
-	const struct vm_layout *l = vm->layout;
-	uint64_t *spte = img + l->n_host_pages;
+	uint64_t n = vm->layout->n_sptes;
 
-	gen_tree_save(&vm->gen, img, l->n_host_pages);
-	gen_tree_save(&vm->attr, spte + l->n_sptes, l->n_sptes);
-	for (uint64_t i = 0; i < l->n_sptes; i++) {
-		uint32_t v;
-
-		spte[i] = sparse_map_get(&vm->spte, i, &v) ? (uint64_t)v + 1
-							   : SPTE_NONE;
-	}
+	spte_map_save(&vm->map, img, img + n, n);
 }
 
 void vm_load_pages(struct vm *vm, const uint64_t *img)
 {
+	uint64_t n = vm->layout->n_sptes;
+
+	spte_map_load(&vm->map, img, img + n, n);
+}
+
+/* Slots are numbered in SPTE order, so slots adjacent in host memory and
+ * in index (multislot's, a VM's RAM split at a hole) are one SPTE run:
+ * bumped once, not per slot. */
+void vm_bump_host(struct vm *vm, uint64_t start, uint64_t end)
+{
 	const struct vm_layout *l = vm->layout;
-	const uint64_t *spte = img + l->n_host_pages;
+	uint64_t run_lo = 0, run_hi = 0; /* SPTE positions, pending */
 
-	gen_tree_load(&vm->gen, img, l->n_host_pages);
-	gen_tree_load(&vm->attr, spte + l->n_sptes, l->n_sptes);
-	for (uint64_t i = 0; i < l->n_sptes; i++) {
-		uint32_t old;
+	for (uint32_t i = 0; i < l->n_slots; i++) {
+		const struct memslot *s = &l->slots[i];
+		uint64_t lo = start > s->host_base ? start : s->host_base;
+		uint64_t hi = end < s->host_base + s->npages ? end
+							     : s->host_base + s->npages;
 
-		if (spte[i] == SPTE_NONE)
-			sparse_map_remove(&vm->spte, i);
-		else
-			sparse_map_set(&vm->spte, i, (uint32_t)(spte[i] - 1), &old);
+		if (lo >= hi)
+			continue;
+		lo = s->spte_base + (lo - s->host_base);
+		hi = s->spte_base + (hi - s->host_base);
+		if (run_lo < run_hi && lo == run_hi) {
+			run_hi = hi;
+			continue;
+		}
+		spte_map_bump(&vm->map, run_lo, run_hi);
+		run_lo = lo;
+		run_hi = hi;
 	}
+	spte_map_bump(&vm->map, run_lo, run_hi);
 }
 
 int vm_slot_of(const struct vm_layout *l, uint32_t as_id, uint64_t gfn)
@@ -152,49 +194,33 @@ int vm_slot_of(const struct vm_layout *l, uint32_t as_id, uint64_t gfn)
 	return -1;
 }
 
-struct stale_count {
-	const struct vm *vm;
-	const struct memslot *slot;
-	uint64_t stale;
-};
-
-/* An SPTE is stale when its version moved since it was installed. */
-static void count_stale(void *ctx, uint64_t idx, uint32_t version)
+/* An SPTE is stale when its position's version moved since it was
+ * installed. */
+static void count_stale(void *ctx, uint64_t idx, uint32_t spte, uint32_t version)
 {
-	struct stale_count *c = ctx;
-	const struct memslot *s = c->slot;
-
-	if (version != vm_version(c->vm, s, s->base_gfn + (idx - s->spte_base)))
-		c->stale++;
+	(void)idx;
+	*(uint64_t *)ctx += spte != version;
 }
 
 uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
 		      uint64_t gfn_start, uint64_t gfn_end, uint64_t max,
 		      uint64_t *zapped, uint64_t *next_gfn)
 {
-	struct stale_count c = { .vm = vm, .slot = s };
-	uint64_t next;
+	uint64_t stale = 0, next;
 
-	*zapped = sparse_map_walk_n(&vm->spte, slot_spte_index(s, gfn_start),
-				    slot_spte_index(s, gfn_end), true, max,
-				    count_stale, &c, &next);
+	*zapped = spte_map_walk(&vm->map, slot_spte_index(s, gfn_start),
+				slot_spte_index(s, gfn_end), true, max,
+				count_stale, &stale, &next);
 	*next_gfn = gfn_start < gfn_end ? s->base_gfn + (next - s->spte_base)
 					: gfn_end;
-	return c.stale;
+	return stale;
 }
 
 uint64_t vm_audit_stale_sptes(struct vm *vm)
 {
-	const struct vm_layout *l = vm->layout;
 	uint64_t stale = 0;
 
-	for (uint32_t i = 0; i < l->n_slots; i++) {
-		const struct memslot *s = &l->slots[i];
-		struct stale_count c = { .vm = vm, .slot = s };
-
-		sparse_map_walk(&vm->spte, s->spte_base, s->spte_base + s->npages,
-				false, count_stale, &c);
-		stale += c.stale;
-	}
+	spte_map_walk(&vm->map, 0, vm->layout->n_sptes, false, UINT64_MAX,
+		      count_stale, &stale, NULL);
 	return stale;
 }

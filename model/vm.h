@@ -8,15 +8,14 @@
  * have no hva: notifier invalidations never reach them.
  *
  * Mutable state: a flat header (struct vm_state: tracker fields, oracle)
- * and two sparse maps sized by what was ever touched, never by the guest:
- * the SPTEs (model/sparse_map.h, keyed by SPTE index) and the host-page
- * generations (model/gen_tree.h, keyed by host page). Every operation on
- * them costs O(levels + entries present in the range), so a step on a
- * 16 TiB guest costs what it costs on a 16 MiB one. The threaded engine
- * shares one struct vm between threads (see the maps for who may run
- * concurrently). The explorer stores a state as the header followed by a
- * dense image of the maps (vm_save_pages/vm_load_pages): its worlds are a
- * few pages, and equal states must be equal bytes.
+ * and one sparse map sized by what was ever touched, never by the guest:
+ * the SPTEs and the versions of what they map (model/spte_map.h, keyed by
+ * SPTE index). Every operation on it costs O(levels + SPTEs present in the
+ * range), so a step on a 16 TiB guest costs what it costs on a 16 MiB one.
+ * The threaded engine shares one struct vm between threads (see the map
+ * for who may run concurrently). The explorer stores a state as the header
+ * followed by a dense image of the map (vm_save_pages/vm_load_pages): its
+ * worlds are a few pages, and equal states must be equal bytes.
  */
 #ifndef MODEL_VM_H
 #define MODEL_VM_H
@@ -26,9 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/gen_tree.h"
 #include "model/oracle.h"
-#include "model/sparse_map.h"
+#include "model/spte_map.h"
 #include "model/tracker.h"
 
 #define VM_MAX_SLOTS 64
@@ -49,12 +47,22 @@ struct memslot {
 	uint64_t spte_base; /* index of this slot's first SPTE; set by vm_layout_finish */
 };
 
+/* The orders a walk visits slots in (model/actor.c next_slot): by address
+ * space, then hva (a notifier: the interval tree), gfn (gfn-keyed walks)
+ * or nothing (--slot-order=index); slot index breaks ties. */
+enum walk_by { WALK_BY_HVA, WALK_BY_GFN, WALK_BY_INDEX, WALK_BY_COUNT };
+
 struct vm_layout {
 	uint32_t n_slots;
 	uint32_t n_as;
 	struct memslot slots[VM_MAX_SLOTS];
 	uint64_t n_host_pages; /* derived by vm_layout_finish */
 	uint64_t n_sptes;      /* derived by vm_layout_finish */
+	/* Derived by vm_layout_finish: walk_order[b][k] is the k-th slot in
+	 * order b, walk_rank[b][i] slot i's place in it (a walk finds its
+	 * next slot without sorting every time). */
+	uint8_t walk_order[WALK_BY_COUNT][VM_MAX_SLOTS];
+	uint8_t walk_rank[WALK_BY_COUNT][VM_MAX_SLOTS];
 };
 
 /* The flat part of the mutable state. In the explorer's records the page
@@ -66,13 +74,13 @@ struct vm_state {
 	uint64_t data[];
 };
 
-/* An SPTE holds the version of what it was installed from: its host page's
- * generation (bumped when the host changes the page) plus its gfn's
- * attribute generation (bumped when a gfn-only change, an MTRR/APICv zap or
- * a memory-attribute conversion, alters how the gfn may be mapped). Both
- * only grow, so the sum is current iff both are. The host page follows from
- * the slot mapping. In the dense page image an SPTE is that version plus
- * one, 0 = not present. */
+/* An SPTE holds the version of what it was installed from. A position's
+ * version moves when the host changes the page it maps (its host page's
+ * generation, SPEC section 3: every position mapping the page moves) and
+ * when a gfn-only change (an MTRR/APICv zap or a memory-attribute
+ * conversion) alters how its gfn may be mapped. It only grows, so an SPTE
+ * is current iff its version is the position's. In the dense page image
+ * an SPTE is that version plus one, 0 = not present. */
 #define SPTE_NONE 0
 
 struct vm {
@@ -80,9 +88,7 @@ struct vm {
 	const struct tracker_ops *ops;
 	struct vm_state *st;
 	struct vm_state *st_own;  /* vm_init's header (vm_attach may move st) */
-	struct gen_tree gen;      /* per host page: bumped when the host changes it */
-	struct gen_tree attr;     /* per SPTE index: attribute generation */
-	struct sparse_map spte;   /* per SPTE index */
+	struct spte_map map;      /* per SPTE index: the SPTE and its version */
 	pthread_rwlock_t *mmu_lock; /* NULL when steps run one at a time */
 };
 
@@ -99,13 +105,14 @@ void vm_destroy(struct vm *vm);
 /* Points the header at another block (an explorer record). */
 void vm_attach(struct vm *vm, struct vm_state *st);
 
-/* The dense page image: gen[n_host_pages], spte[n_sptes], attr[n_sptes], one uint64_t
+/* The dense page image: version[n_sptes], spte[n_sptes], one uint64_t
  * each; a canonical function of the state (equal states, equal bytes). For
  * the explorer's tiny worlds only: it is as large as the guest. */
 uint64_t vm_image_words(const struct vm_layout *l);
 void vm_save_pages(const struct vm *vm, uint64_t *img);
-/* Replaces the page state with the image's. Loaded pages are all tracked,
- * so generations then move exactly as one counter per page would. */
+/* Replaces the page state with the image's. Loaded positions are all
+ * tracked, so versions then move exactly as one counter per position
+ * would. */
 void vm_load_pages(struct vm *vm, const uint64_t *img);
 
 /* Slot holding (as_id, gfn), or -1. */
@@ -121,26 +128,40 @@ static inline uint64_t slot_spte_index(const struct memslot *s, uint64_t gfn)
 	return s->spte_base + (gfn - s->base_gfn);
 }
 
-/* The version (model/vm.h, SPTE_NONE above) of gfn in slot s. */
+/* The version (SPTE_NONE above) of gfn in slot s. */
 static inline uint32_t vm_version(const struct vm *vm, const struct memslot *s,
 				  uint64_t gfn)
 {
-	return gen_tree_get(&vm->gen, slot_host_page(s, gfn)) +
-	       gen_tree_get(&vm->attr, slot_spte_index(s, gfn));
+	return spte_map_version(&vm->map, slot_spte_index(s, gfn));
 }
-/* The same, tracking both counters first (a fault resolving the page). */
+/* The same, tracking the position first (a fault resolving the page). */
 static inline uint32_t vm_track_version(struct vm *vm, const struct memslot *s,
 					uint64_t gfn)
 {
-	return gen_tree_track(&vm->gen, slot_host_page(s, gfn)) +
-	       gen_tree_track(&vm->attr, slot_spte_index(s, gfn));
+	return spte_map_track(&vm->map, slot_spte_index(s, gfn));
 }
 /* The attributes of slot s's gfns [gfn_start, gfn_end) change. */
 static inline void vm_bump_attr(struct vm *vm, const struct memslot *s,
 				uint64_t gfn_start, uint64_t gfn_end)
 {
-	gen_tree_bump(&vm->attr, slot_spte_index(s, gfn_start),
+	spte_map_bump(&vm->map, slot_spte_index(s, gfn_start),
 		      slot_spte_index(s, gfn_end));
+}
+/* The host changed pages [start, end): every position mapping one of them,
+ * through any slot (aliases, SMM mirrors), moves. O(slots x levels). */
+void vm_bump_host(struct vm *vm, uint64_t start, uint64_t end);
+
+/* The SPTE of gfn in slot s: true and *version when present. */
+static inline bool vm_spte_get(const struct vm *vm, const struct memslot *s,
+			       uint64_t gfn, uint32_t *version)
+{
+	return spte_map_get(&vm->map, slot_spte_index(s, gfn), version);
+}
+/* Installs it from `version`; true and *old when one was present. */
+static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
+			       uint64_t gfn, uint32_t version, uint32_t *old)
+{
+	return spte_map_set(&vm->map, slot_spte_index(s, gfn), version, old);
 }
 
 /* Zaps the first `max` present SPTEs (UINT64_MAX: all) of slot s's gfns

@@ -2,10 +2,12 @@
  * a few small windows of a large key space (so walks cross empty subtrees
  * and node boundaries), then every key compared. Also: a range operation
  * on a 2^40-key map allocates nothing for the span it covers. */
+#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "model/gen_tree.h"
 #include "model/sparse_map.h"
+#include "model/spte_map.h"
 #include "tests/check.h"
 #include "util/rng.h"
 
@@ -104,71 +106,150 @@ static void test_sparse_map(uint64_t seed)
 	check_seed = 0;
 }
 
-static void test_gen_tree(uint64_t seed)
+/* What a walk of the SPTE map saw. */
+struct spte_seen {
+	uint64_t n, sum, last;
+	int ordered;
+};
+
+static void note_spte(void *ctx, uint64_t key, uint32_t spte, uint32_t ver)
 {
-	struct gen_tree t;
-	uint32_t gen[KEYS] = { 0 };
-	int tracked[KEYS] = { 0 };
+	struct spte_seen *s = ctx;
+
+	s->ordered &= s->n == 0 || key > s->last;
+	s->last = key;
+	s->n++;
+	s->sum += key ^ ((uint64_t)spte << 32 | ver);
+}
+
+/* Versions (track, bump, version) and SPTEs (set, get, walks with a limit,
+ * next) of one map against dense arrays. */
+static void test_spte_map(uint64_t seed)
+{
+	struct spte_map t;
+	uint32_t ver[KEYS] = { 0 }, val[KEYS] = { 0 };
+	int tracked[KEYS] = { 0 }, present[KEYS] = { 0 };
 	uint64_t rng = seed;
 
 	check_seed = seed;
-	gen_tree_init(&t, WINDOWS * (1ULL << 33));
+	spte_map_init(&t, WINDOWS * (1ULL << 33));
 	for (int op = 0; op < 20000; op++) {
 		unsigned i = (unsigned)rng_below(&rng, KEYS);
 		unsigned j = i + (unsigned)rng_below(&rng, KEYS - i) + 1;
-		uint64_t lo, hi;
+		uint64_t lo, hi, max, next, want_next;
+		struct spte_seen want = { 0, 0, 0, 1 }, got = { 0, 0, 0, 1 };
+		uint32_t v = (uint32_t)rng_next(&rng), old;
+		unsigned k, left;
+		int clear;
 
-		switch (rng_below(&rng, 3)) {
+		switch (rng_below(&rng, 6)) {
 		case 0:
-			gen[i] = gen_tree_track(&t, key_of(i));
+			ver[i] = spte_map_track(&t, key_of(i));
 			tracked[i] = 1;
 			break;
 		case 1: /* a bump, sometimes reaching far past the keys */
 			lo = key_of(i);
 			hi = rng_below(&rng, 4) ? key_of(j - 1) + 1
 						: key_of(j - 1) + (1ULL << 32);
-			gen_tree_bump(&t, lo, hi);
-			for (unsigned k = 0; k < KEYS; k++)
+			spte_map_bump(&t, lo, hi);
+			for (k = 0; k < KEYS; k++)
 				if (tracked[k] && key_of(k) >= lo && key_of(k) < hi)
-					gen[k]++;
+					ver[k]++;
 			break;
 		case 2:
 			if (tracked[i])
-				CHECK_EQ_U64(gen_tree_get(&t, key_of(i)), gen[i],
-					     "key %u after op %d", i, op);
+				CHECK_EQ_U64(spte_map_version(&t, key_of(i)), ver[i],
+					     "version of key %u after op %d", i, op);
+			break;
+		case 3: { /* an install tracks the position */
+			int had = spte_map_set(&t, key_of(i), v, &old);
+
+			CHECK(had == present[i], "set: presence of key %u", i);
+			if (had && present[i])
+				CHECK_EQ_U64(old, val[i], "set: old value of key %u", i);
+			if (!tracked[i])
+				ver[i] = spte_map_version(&t, key_of(i));
+			tracked[i] = present[i] = 1;
+			val[i] = v;
+			break;
+		}
+		case 4: /* a walk over [i, j) of at most max SPTEs */
+			clear = (int)rng_below(&rng, 2);
+			max = rng_below(&rng, 3) ? rng_below(&rng, 8) : UINT64_MAX;
+			want_next = key_of(j - 1) + 1;
+			left = 0;
+			for (k = i; k < j; k++) {
+				if (!present[k])
+					continue;
+				if (want.n == max) {
+					want_next = key_of(k);
+					break;
+				}
+				note_spte(&want, key_of(k), val[k], ver[k]);
+				if (clear)
+					present[k] = 0;
+				left++;
+			}
+			CHECK_EQ_U64(spte_map_walk(&t, key_of(i), key_of(j - 1) + 1,
+						   clear, max, note_spte, &got, &next),
+				     left, "walk [%u, %u) max %" PRIu64 ": visited", i, j, max);
+			CHECK_EQ_U64(got.n, want.n, "walk [%u, %u): SPTEs", i, j);
+			CHECK_EQ_U64(got.sum, want.sum, "walk [%u, %u): keys/values/versions", i, j);
+			CHECK(got.ordered, "walk [%u, %u): not in key order", i, j);
+			CHECK_EQ_U64(next, want_next, "walk [%u, %u): next", i, j);
+			break;
+		case 5:
+			want_next = key_of(j - 1) + 1;
+			for (k = i; k < j; k++)
+				if (present[k]) {
+					want_next = key_of(k);
+					break;
+				}
+			CHECK_EQ_U64(spte_map_next(&t, key_of(i), key_of(j - 1) + 1),
+				     want_next, "next in [%u, %u)", i, j);
 			break;
 		}
 	}
-	for (unsigned i = 0; i < KEYS; i++)
+	for (unsigned i = 0; i < KEYS; i++) {
+		uint32_t got = 0;
+
 		if (tracked[i])
-			CHECK_EQ_U64(gen_tree_get(&t, key_of(i)), gen[i], "key %u", i);
-	gen_tree_destroy(&t);
+			CHECK_EQ_U64(spte_map_version(&t, key_of(i)), ver[i], "key %u", i);
+		CHECK(spte_map_get(&t, key_of(i), &got) == present[i], "key %u: presence", i);
+		if (present[i])
+			CHECK_EQ_U64(got, val[i], "key %u: SPTE", i);
+	}
+	spte_map_destroy(&t);
 	check_seed = 0;
 }
 
-/* Explorer images: load then save gives the image back, and a loaded tree
- * bumps every page (all are tracked). */
+/* Explorer images: load then save gives the image back, and a loaded map
+ * bumps every position (all are tracked). */
 static void test_images(void)
 {
 	enum { N = 40 };
-	uint64_t in[N], out[N];
-	struct gen_tree t;
+	uint64_t ver[N], spte[N], vout[N], sout[N];
+	struct spte_map t;
 
+	for (unsigned i = 0; i < N; i++) {
+		ver[i] = i * 7 % 5;
+		spte[i] = i % 3 ? 0 : i % 4 + 1;
+	}
+	spte_map_init(&t, N);
+	spte_map_bump(&t, 0, N); /* lands on nothing: no position tracked yet */
+	spte_map_load(&t, ver, spte, N);
+	spte_map_save(&t, vout, sout, N);
+	CHECK(memcmp(ver, vout, sizeof(ver)) == 0, "versions: load then save");
+	CHECK(memcmp(spte, sout, sizeof(spte)) == 0, "SPTEs: load then save");
+	spte_map_bump(&t, 3, 37);
+	spte_map_save(&t, vout, sout, N);
 	for (unsigned i = 0; i < N; i++)
-		in[i] = i * 7 % 5;
-	gen_tree_init(&t, N);
-	gen_tree_bump(&t, 0, N); /* lands on nothing: no page tracked yet */
-	gen_tree_load(&t, in, N);
-	gen_tree_save(&t, out, N);
-	CHECK(memcmp(in, out, sizeof(in)) == 0, "gen image: load then save");
-	gen_tree_bump(&t, 3, 37);
-	gen_tree_save(&t, out, N);
-	for (unsigned i = 0; i < N; i++)
-		CHECK_EQ_U64(out[i], in[i] + (i >= 3 && i < 37), "page %u after bump", i);
-	gen_tree_load(&t, in, N); /* counters of the bump are cleared */
-	gen_tree_save(&t, out, N);
-	CHECK(memcmp(in, out, sizeof(in)) == 0, "gen image: reload");
-	gen_tree_destroy(&t);
+		CHECK_EQ_U64(vout[i], ver[i] + (i >= 3 && i < 37), "position %u after bump", i);
+	CHECK_EQ_U64(spte_map_next(&t, 1, N), 3, "first present SPTE after a load");
+	spte_map_load(&t, ver, spte, N); /* counters of the bump are cleared */
+	spte_map_save(&t, vout, sout, N);
+	CHECK(memcmp(ver, vout, sizeof(ver)) == 0, "versions: reload");
+	spte_map_destroy(&t);
 }
 
 /* Range operations cost what is present, not what is spanned: a walk and a
@@ -176,33 +257,38 @@ static void test_images(void)
 static void test_span_costs_nothing(void)
 {
 	struct sparse_map m;
-	struct gen_tree t;
+	struct spte_map t;
 	struct seen got = { 0, 0, 0, 1 };
+	struct spte_seen tgot = { 0, 0, 0, 1 };
 	size_t before;
 
 	sparse_map_init(&m, 1ULL << 40);
-	gen_tree_init(&t, 1ULL << 40);
-	before = sparse_map_bytes(&m) + gen_tree_bytes(&t);
+	spte_map_init(&t, 1ULL << 40);
+	before = sparse_map_bytes(&m) + spte_map_bytes(&t);
 	sparse_map_walk(&m, 0, 1ULL << 40, true, note, &got);
-	gen_tree_bump(&t, 1, (1ULL << 40) - 1);
-	CHECK_EQ_U64(got.n, 0, "walk over an empty map");
-	CHECK_EQ_U64(sparse_map_bytes(&m) + gen_tree_bytes(&t), before,
+	spte_map_walk(&t, 0, 1ULL << 40, true, UINT64_MAX, note_spte, &tgot, NULL);
+	spte_map_bump(&t, 1, (1ULL << 40) - 1);
+	CHECK_EQ_U64(got.n + tgot.n, 0, "walk over an empty map");
+	CHECK_EQ_U64(sparse_map_bytes(&m) + spte_map_bytes(&t), before,
 		     "bytes after whole-space walk and bump");
 	sparse_map_set(&m, (1ULL << 40) - 1, 5, &(uint32_t){ 0 });
-	CHECK_EQ_U64(gen_tree_track(&t, (1ULL << 40) - 1), 0, "fresh page");
-	gen_tree_bump(&t, 1, 1ULL << 40);
-	CHECK_EQ_U64(gen_tree_get(&t, (1ULL << 40) - 1), 1, "last page bumped");
+	CHECK_EQ_U64(spte_map_track(&t, (1ULL << 40) - 1), 0, "fresh position");
+	spte_map_bump(&t, 1, 1ULL << 40);
+	CHECK_EQ_U64(spte_map_version(&t, (1ULL << 40) - 1), 1, "last position bumped");
+	spte_map_set(&t, (1ULL << 40) - 1, 1, &(uint32_t){ 0 });
+	CHECK_EQ_U64(spte_map_next(&t, 0, 1ULL << 40), (1ULL << 40) - 1,
+		     "the one SPTE, found across 2^40 keys");
 	sparse_map_walk(&m, 0, 1ULL << 40, false, note, &got);
 	CHECK_EQ_U64(got.n, 1, "the one entry, found across 2^40 keys");
 	sparse_map_destroy(&m);
-	gen_tree_destroy(&t);
+	spte_map_destroy(&t);
 }
 
 int main(void)
 {
 	for (uint64_t seed = 1; seed <= 4; seed++) {
 		test_sparse_map(seed);
-		test_gen_tree(seed);
+		test_spte_map(seed);
 	}
 	test_images();
 	test_span_costs_nothing();

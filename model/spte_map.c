@@ -1,0 +1,435 @@
+#include "model/spte_map.h"
+
+#include "model/radix.h"
+#include "model/types.h"
+
+void spte_map_init(struct spte_map *m, uint64_t n_keys)
+{
+	arena_init(&m->arena);
+	m->n_keys = n_keys;
+	m->levels = radix_levels(n_keys);
+	m->root = arena_alloc(&m->arena, m->levels == 1 ? sizeof(struct spm_leaf)
+							: sizeof(struct spm_node));
+}
+
+void spte_map_destroy(struct spte_map *m)
+{
+	arena_destroy(&m->arena);
+	m->root = NULL;
+}
+
+size_t spte_map_bytes(const struct spte_map *m)
+{
+	return m->arena.bytes;
+}
+
+/* ---- making paths -------------------------------------------------------- */
+
+/* Follows key's path from the root while it exists, recording in path[l]
+ * the slot taken at level l: returns key's leaf (*l: its parent's level),
+ * or NULL at the slot that is empty or holds another key's leaf (*n, *l:
+ * that slot's node and level). The arena's lock is held (every node was
+ * published under it: relaxed loads see them). */
+static struct spm_leaf *follow(const struct spte_map *m, uint64_t key,
+			       struct spm_node **n, unsigned *l,
+			       struct spm_slot **path)
+{
+	*n = m->root;
+	for (*l = m->levels;; --*l) {
+		struct spm_slot *sl = &(*n)->slot[radix_digit(key, *l)];
+		void *c = __atomic_load_n(&sl->child, __ATOMIC_RELAXED);
+
+		path[*l] = sl;
+		if (radix_is_leaf(c)) {
+			struct spm_leaf *leaf = radix_untag(c);
+
+			return leaf->base == radix_leaf_base(key) ? leaf : NULL;
+		}
+		if (!c)
+			return NULL;
+		*n = c;
+	}
+}
+
+/* The leaf of key, created if missing; path[l] = the slot taken at level l,
+ * from the leaf's parent's level up (the levels below it stay unset when
+ * the leaf hangs high). A missing leaf goes in the empty slot where the
+ * path stops, or, when another key's leaf sits there, splits it: inner
+ * nodes down to the level where the two keys part (add counters zero: the
+ * counters above still cover the old leaf; live flag set over it: its
+ * entries may be present), the old leaf hung from the last one. Made as one
+ * zeroed block (inner nodes first: whole nodes stay 64-byte aligned),
+ * linked, published with one release store. *top: the leaf's parent's
+ * level. */
+static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
+				  struct spm_slot **path, unsigned *top)
+{
+	struct spm_node *n;
+	struct spm_leaf *leaf;
+	unsigned l;
+
+	arena_lock(&m->arena);
+	leaf = follow(m, key, &n, &l, path);
+	if (!leaf) {
+		struct spm_slot *slot = path[l];
+		void *old = __atomic_load_n(&slot->child, __ATOMIC_RELAXED);
+		uint64_t base = radix_leaf_base(key), old_base = 0;
+		unsigned split = l;
+		struct spm_node *in, *first;
+
+		if (old) {
+			old_base = ((struct spm_leaf *)radix_untag(old))->base;
+			split = radix_split_level(old_base, base);
+		}
+		first = in = arena_alloc_locked(&m->arena,
+						(l - split) * sizeof(struct spm_node) +
+							sizeof(struct spm_leaf));
+		leaf = (struct spm_leaf *)(in + (l - split));
+		leaf->base = base;
+		for (unsigned k = l - 1; k >= split; k--, in++) {
+			struct spm_slot *mine = &in->slot[radix_digit(key, k)];
+
+			path[k] = mine;
+			if (k > split) {
+				mine->child = in + 1;
+				/* The old leaf is below: its entries may be
+				 * present. */
+				mine->live = 1;
+			} else {
+				struct spm_slot *theirs = &in->slot[radix_digit(old_base, k)];
+
+				mine->child = radix_tag(leaf);
+				theirs->child = old;
+				theirs->live = 1;
+			}
+		}
+		__atomic_store_n(&slot->child,
+				 split < l ? (void *)first : radix_tag(leaf),
+				 __ATOMIC_RELEASE);
+		l = split;
+	}
+	arena_unlock(&m->arena);
+	*top = l;
+	return leaf;
+}
+
+uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key)
+{
+	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
+	unsigned top;
+
+	/* Path first, then the sum: every counter read then is one the
+	 * position's bumps land on from now on. */
+	if (m->levels > 1)
+		make_leaf(m, key, path, &top);
+	return spte_map_version(m, key);
+}
+
+/* Sets the presence bit of key's entry, then the live flags of the slots
+ * on its path (path[top .. levels]). */
+static void mark_present(struct spte_map *m, struct spm_leaf *leaf,
+			 struct spm_slot **path, unsigned top, uint64_t key)
+{
+	uint32_t bit = 1u << radix_digit(key, 1);
+
+	if (READ_ONCE(leaf->present) & bit)
+		return;
+	__atomic_fetch_or(&leaf->present, bit, __ATOMIC_RELAXED);
+	for (unsigned l = top; l <= m->levels && l > 1; l++)
+		if (!READ_ONCE(path[l]->live))
+			WRITE_ONCE(path[l]->live, 1);
+}
+
+/* key's leaf found without the lock (NULL when missing), path[] and *top
+ * as make_leaf's. A split racing with it hangs a new inner node under a
+ * recorded slot, with its live flag set over the leaf: marking the
+ * recorded slots is still enough. */
+static struct spm_leaf *find_path(const struct spte_map *m, uint64_t key,
+				  struct spm_slot **path, unsigned *top)
+{
+	struct spm_node *n = m->root;
+
+	for (unsigned l = m->levels;; l--) {
+		struct spm_slot *sl = &n->slot[radix_digit(key, l)];
+		void *c = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+
+		path[l] = sl;
+		if (radix_is_leaf(c)) {
+			struct spm_leaf *leaf = radix_untag(c);
+
+			*top = l;
+			return leaf->base == radix_leaf_base(key) ? leaf : NULL;
+		}
+		if (!c)
+			return NULL;
+		n = c;
+	}
+}
+
+bool spte_map_set_slow_(struct spte_map *m, uint64_t key, uint32_t val,
+			uint32_t *old)
+{
+	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
+	unsigned top = 1, d = radix_digit(key, 1);
+	struct spm_leaf *leaf = m->root;
+
+	/* A fault installs where it tracked the version: the leaf is
+	 * usually there, and only the path's slots are needed. */
+	if (m->levels > 1 && !(leaf = find_path(m, key, path, &top)))
+		leaf = make_leaf(m, key, path, &top);
+	bool had = READ_ONCE(leaf->present) & (1u << d);
+
+	if (had)
+		*old = READ_ONCE(leaf->e[d].spte);
+	WRITE_ONCE(leaf->e[d].spte, val);
+	if (!had)
+		mark_present(m, leaf, path, top, key);
+	return had;
+}
+
+/* ---- bumps --------------------------------------------------------------- */
+
+/* A leaf's part of a bump (it may hang above level 2: check overlap). */
+static void bump_leaf(struct spm_leaf *leaf, uint64_t lo, uint64_t hi)
+{
+	uint64_t base = leaf->base;
+
+	if (base >= hi || base + RADIX_FAN <= lo)
+		return;
+	for (uint32_t want = radix_range_mask(base, 1, lo, hi); want; want &= want - 1)
+		__atomic_fetch_add(&leaf->e[__builtin_ctz(want)].ver, 1, __ATOMIC_RELAXED);
+}
+
+/* A counter is added to only over an existing child: a position under a
+ * missing one is not tracked yet, and counts only the bumps after its
+ * tracking anyway, so a bump touches what exists. */
+static void bump(struct spm_node *node, unsigned level, uint64_t base,
+		 uint64_t lo, uint64_t hi)
+{
+	uint32_t want = radix_range_mask(base, level, lo, hi);
+	unsigned shift = RADIX_BITS * (level - 1);
+
+	for (; want; want &= want - 1) {
+		unsigned i = (unsigned)__builtin_ctz(want);
+		uint64_t cb = base + ((uint64_t)i << shift);
+		void *c = __atomic_load_n(&node->slot[i].child, __ATOMIC_ACQUIRE);
+
+		if (!c)
+			continue;
+		if (lo <= cb && cb + (1ULL << shift) <= hi)
+			__atomic_fetch_add(&node->slot[i].add, 1, __ATOMIC_RELAXED);
+		else if (radix_is_leaf(c))
+			bump_leaf(radix_untag(c), lo, hi);
+		else
+			bump(c, level - 1, cb, lo, hi);
+	}
+}
+
+void spte_map_bump(struct spte_map *m, uint64_t lo, uint64_t hi)
+{
+	if (hi > m->n_keys)
+		hi = m->n_keys;
+	if (lo >= hi)
+		return;
+	if (m->levels == 1)
+		bump_leaf(m->root, lo, hi);
+	else
+		bump(m->root, m->levels, 0, lo, hi);
+}
+
+/* ---- walks --------------------------------------------------------------- */
+
+/* One walk's parameters and progress. */
+struct walk_ctx {
+	uint64_t lo, hi;
+	bool clear;
+	spte_map_fn fn;
+	void *ctx;
+	uint64_t left; /* SPTEs it may still visit */
+	uint64_t next; /* the first present SPTE it did not visit, or hi */
+	bool stopped;  /* found it: visit nothing more */
+};
+
+/* A leaf's part of a walk; sum: the add counters above it. Returns whether
+ * it may still hold present SPTEs. */
+static bool walk_leaf(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
+{
+	uint64_t base = leaf->base;
+	uint32_t present = READ_ONCE(leaf->present), want, done = 0;
+
+	if (base >= w->hi || base + RADIX_FAN <= w->lo) /* a compressed leaf */
+		return present != 0;
+	want = radix_range_mask(base, 1, w->lo, w->hi);
+	for (uint32_t m = present & want; m; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+
+		if (!w->left) {
+			w->next = base + i;
+			w->stopped = true;
+			break;
+		}
+		w->left--;
+		done |= 1u << i;
+		w->fn(w->ctx, base + i, READ_ONCE(leaf->e[i].spte),
+		      sum + __atomic_load_n(&leaf->e[i].ver, __ATOMIC_RELAXED));
+	}
+	if (w->clear && done) {
+		present &= ~done;
+		WRITE_ONCE(leaf->present, present);
+	}
+	return present != 0;
+}
+
+/* Walks the inner node at `level` whose first key is base; sum: the add
+ * counters above it. Returns whether it may still hold present SPTEs: a
+ * node the range covers only in part, or whose walk stopped early, says
+ * yes without reading the flags it did not need (so its parent keeps its
+ * flag; a later walk over the rest clears it). Only the children in range
+ * are read: a zap of one slot's range crosses nodes it covers in part at
+ * every level. */
+static bool walk(struct spm_node *node, unsigned level, uint64_t base,
+		 uint32_t sum, struct walk_ctx *w)
+{
+	uint32_t want = radix_range_mask(base, level, w->lo, w->hi);
+	unsigned shift = RADIX_BITS * (level - 1);
+	bool live = want != RADIX_FAN_MASK;
+
+	for (uint32_t m = want; m; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+		struct spm_slot *sl = &node->slot[i];
+		uint64_t cb = base + ((uint64_t)i << shift);
+		void *c;
+		bool more;
+
+		if (!READ_ONCE(sl->live))
+			continue;
+		if (w->stopped) {
+			live = true;
+			break;
+		}
+		c = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+		if (!c)
+			more = false;
+		else if (radix_is_leaf(c))
+			more = walk_leaf(radix_untag(c), sum + READ_ONCE(sl->add), w);
+		else
+			more = walk(c, level - 1, cb, sum + READ_ONCE(sl->add), w);
+		if (more)
+			live = true;
+		else if (w->clear || !c)
+			WRITE_ONCE(sl->live, 0);
+	}
+	return live;
+}
+
+uint64_t spte_map_walk(struct spte_map *m, uint64_t lo, uint64_t hi, bool clear,
+		       uint64_t max, spte_map_fn fn, void *ctx, uint64_t *next)
+{
+	struct walk_ctx w = { .clear = clear, .fn = fn, .ctx = ctx, .left = max };
+
+	if (hi > m->n_keys)
+		hi = m->n_keys;
+	w.lo = lo;
+	w.hi = w.next = hi;
+	if (lo < hi) {
+		if (m->levels == 1)
+			walk_leaf(m->root, 0, &w);
+		else
+			walk(m->root, m->levels, 0, 0, &w);
+	}
+	if (next)
+		*next = lo < hi ? w.next : lo;
+	return max - w.left;
+}
+
+static void visit_none(void *ctx, uint64_t key, uint32_t spte, uint32_t version)
+{
+	(void)ctx;
+	(void)key;
+	(void)spte;
+	(void)version;
+}
+
+uint64_t spte_map_next(struct spte_map *m, uint64_t lo, uint64_t hi)
+{
+	uint64_t next;
+
+	spte_map_walk(m, lo, hi, false, 0, visit_none, NULL, &next);
+	return next;
+}
+
+/* ---- explorer images ----------------------------------------------------- */
+
+void spte_map_save(const struct spte_map *m, uint64_t *ver, uint64_t *spte,
+		   uint64_t n)
+{
+	for (uint64_t p = 0; p < n; p++) {
+		uint32_t v;
+
+		ver[p] = spte_map_version(m, p);
+		spte[p] = spte_map_get(m, p, &v) ? (uint64_t)v + 1 : 0;
+	}
+}
+
+/* Returns whether the leaf holds a present SPTE. */
+static bool load_leaf(struct spm_leaf *leaf, uint64_t base, const uint64_t *ver,
+		      const uint64_t *spte, uint64_t count)
+{
+	leaf->base = base;
+	leaf->present = 0;
+	for (unsigned i = 0; i < RADIX_FAN; i++) {
+		bool in = base + i < count;
+
+		leaf->e[i].ver = in ? (uint32_t)ver[base + i] : 0;
+		leaf->e[i].spte = in && spte[base + i] ? (uint32_t)(spte[base + i] - 1) : 0;
+		if (in && spte[base + i])
+			leaf->present |= 1u << i;
+	}
+	return leaf->present != 0;
+}
+
+/* Rebuilds uncompressed: every leaf at level 1 (a compressed one is
+ * dropped, its positions reloaded from the image like all others); live
+ * flags exact. Returns whether the node holds a present SPTE. */
+static bool load(struct spte_map *m, struct spm_node *node, unsigned level,
+		 uint64_t base, const uint64_t *ver, const uint64_t *spte,
+		 uint64_t count)
+{
+	uint64_t span = radix_child_span(level);
+	bool any = false;
+
+	for (unsigned i = 0; i < RADIX_FAN; i++) {
+		struct spm_slot *sl = &node->slot[i];
+		uint64_t cb = base + i * span;
+		void *c = sl->child;
+
+		sl->add = 0;
+		sl->live = 0;
+		if (c && radix_is_leaf(c) && level > 2)
+			c = sl->child = NULL;
+		if (cb >= count && !c)
+			continue;
+		if (level == 2) {
+			if (!c) {
+				c = radix_tag(arena_alloc(&m->arena, sizeof(struct spm_leaf)));
+				sl->child = c;
+			}
+			sl->live = load_leaf(radix_untag(c), cb, ver, spte, count);
+		} else {
+			if (!c)
+				c = sl->child = arena_alloc(&m->arena, sizeof(struct spm_node));
+			sl->live = load(m, c, level - 1, cb, ver, spte, count);
+		}
+		any |= sl->live;
+	}
+	return any;
+}
+
+void spte_map_load(struct spte_map *m, const uint64_t *ver,
+		   const uint64_t *spte, uint64_t n)
+{
+	if (m->levels == 1)
+		load_leaf(m->root, 0, ver, spte, n);
+	else
+		load(m, m->root, m->levels, 0, ver, spte, n);
+}

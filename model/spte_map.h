@@ -1,0 +1,226 @@
+/* The SPTEs of a VM and the versions of what they map, in one sparse radix
+ * tree keyed by SPTE index (model/radix.h): per position a presence bit,
+ * the installed SPTE (the version it was installed from) and the leaf part
+ * of the position's version. A fault's whole path (is the SPTE present,
+ * track and snapshot the version, check it, install) reads one path of one
+ * tree: on a randomly faulted 4 TiB guest that is one cold walk per fault,
+ * not three (SPTEs, host-page generations, attribute generations were
+ * three trees).
+ *
+ * Versions (SPEC section 3, model/vm.h): a position's version moves when
+ * the host changes the page it maps (phase 2 of an invalidation: every
+ * position mapping that host page, aliases and SMM mirrors included, is
+ * bumped) and when its gfn's attributes change. The sum of two counters
+ * per position in the earlier model (host page + attribute) becomes one
+ * counter per position bumped by both: the same events move it by the
+ * same amounts, and only equality between reads of one position matters.
+ *
+ * Range bumps: every node slot carries an add counter; bumping [lo, hi)
+ * adds 1 to the counters of the O(16 x levels) existing children that tile
+ * the range (a segment tree without push-down), and a position's version
+ * is the sum of the counters on its path plus its leaf entry. A bump
+ * passes over missing parts of the tree, so a position counts the bumps
+ * after it was tracked (spte_map_track() creates its path), and its
+ * version is that count plus a constant. Every read of a position happens
+ * after its tracking (a fault tracks the position before it snapshots the
+ * version, and SPTEs are only installed from snapshots), so the equalities
+ * the model tests come out as with one counter per position from the
+ * start. Memory grows with the positions ever tracked.
+ *
+ * Present SPTEs: every slot also says whether its child may hold present
+ * SPTEs (`live`), so zaps and audits visit present SPTEs only: O(levels)
+ * per SPTE visited, absent runs cost nothing. Invariant: an SPTE present
+ * => the live flags on its path are set. A flag may be set over an empty
+ * child (a split or a race left it); walks that clear drop such flags as
+ * they pass.
+ *
+ * Concurrency, as KVM's SPTEs and the host's pages are used:
+ *   get / version           any time (racy like READ_ONCE)
+ *   track / set             concurrent with each other (faults, mmu_lock
+ *                           for read); presence bits and live flags are
+ *                           set leaf first, then up the path
+ *   bump                    any time (phase 2 runs without mmu_lock): only
+ *                           atomic adds to counters
+ *   walk with clear         exclusive with set (mmu_lock for write)
+ * Nodes are only ever added (model/arena.h). A version read that overlaps
+ * bumps returns a count between the counts at its start and at its end;
+ * counts move by one, so that value was the count at some instant of the
+ * read: reads and bumps are linearisable as one counter per position.
+ * Path compression: a leaf may hang above level 2, tagged; a second key
+ * under it splits it into inner nodes (add counters zero, live flag set
+ * over the old leaf) down to the level where the two part, made under the
+ * arena's lock and published with one release store. The old leaf stays
+ * where it is in memory, so a set or bump that found it by the old path
+ * still lands in it, and sums do not move (the counters above still cover
+ * it, the new ones are zero).
+ */
+#ifndef MODEL_SPTE_MAP_H
+#define MODEL_SPTE_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/arena.h"
+#include "model/radix.h"
+
+struct spte_map {
+	struct arena arena;
+	void *root;
+	unsigned levels;
+	uint64_t n_keys; /* positions are [0, n_keys) */
+};
+
+/* Nodes (here for the inline lookups below; only spte_map.c writes their
+ * structure). A slot's child pointer, add counter and live flag sit side
+ * by side in 16 bytes and an inner node is 64-byte aligned
+ * (model/arena.h): a lookup reads one cache line per level, and marking a
+ * new SPTE present writes the lines the lookup read. A position's SPTE and
+ * version sit side by side too. */
+struct spm_entry {
+	uint32_t spte; /* the installed version (valid when present) */
+	uint32_t ver;  /* leaf part of the position's version */
+};
+
+struct spm_leaf {
+	uint64_t base;    /* its first position */
+	uint32_t present; /* bit i: entry i holds an SPTE */
+	uint32_t pad_;
+	struct spm_entry e[RADIX_FAN];
+};
+
+struct spm_slot {
+	void *child;   /* NULL, an inner node one level down, or a tagged leaf */
+	uint32_t add;  /* version bumps covering all of the child */
+	uint32_t live; /* the child may hold present SPTEs */
+};
+
+struct spm_node {
+	struct spm_slot slot[RADIX_FAN];
+};
+
+void spte_map_init(struct spte_map *m, uint64_t n_keys);
+void spte_map_destroy(struct spte_map *m);
+
+/* key's leaf, or NULL when it was never created; *sum gets the add
+ * counters on the path (the version's part above the leaf). */
+static inline struct spm_leaf *spte_map_leaf_(const struct spte_map *m,
+					      uint64_t key, uint32_t *sum)
+{
+	const void *n = m->root;
+	const struct spm_leaf *leaf;
+	uint32_t s = 0;
+
+	if (m->levels > 1) {
+		for (unsigned shift = RADIX_BITS * (m->levels - 1);; shift -= RADIX_BITS) {
+			const struct spm_slot *sl =
+				&((const struct spm_node *)n)->slot[(key >> shift) & (RADIX_FAN - 1)];
+
+			n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+			s += __atomic_load_n(&sl->add, __ATOMIC_RELAXED);
+			if (radix_is_leaf(n))
+				break;
+			if (!n) {
+				*sum = s;
+				return NULL;
+			}
+		}
+		n = radix_untag(n);
+	}
+	*sum = s;
+	leaf = n;
+	return leaf->base == radix_leaf_base(key) ? (struct spm_leaf *)leaf : NULL;
+}
+
+/* The SPTE at key: true and *val (the version it was installed from) when
+ * present. */
+static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
+				uint32_t *val)
+{
+	uint32_t sum;
+	const struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
+	unsigned d = radix_digit(key, 1);
+
+	if (!leaf || !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
+		return false;
+	*val = __atomic_load_n(&leaf->e[d].spte, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* The position's version (a position never tracked reads a partial sum). */
+static inline uint32_t spte_map_version(const struct spte_map *m, uint64_t key)
+{
+	uint32_t sum;
+	const struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
+
+	return leaf ? sum + __atomic_load_n(&leaf->e[radix_digit(key, 1)].ver,
+					    __ATOMIC_RELAXED)
+		    : sum;
+}
+
+uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key);
+
+/* Tracks the position (creates its path), then returns its version. A
+ * position already tracked costs one lookup. */
+static inline uint32_t spte_map_track(struct spte_map *m, uint64_t key)
+{
+	uint32_t sum;
+	const struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
+
+	return leaf ? sum + __atomic_load_n(&leaf->e[radix_digit(key, 1)].ver,
+					    __ATOMIC_RELAXED)
+		    : spte_map_track_slow_(m, key);
+}
+
+bool spte_map_set_slow_(struct spte_map *m, uint64_t key, uint32_t val,
+			uint32_t *old);
+
+/* Installs the SPTE (present, value val), tracking the position if it was
+ * not. Returns whether one was present before, and its old value in *old
+ * then. Replacing a present SPTE costs one lookup. */
+static inline bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
+				uint32_t *old)
+{
+	uint32_t sum;
+	struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
+	unsigned d = radix_digit(key, 1);
+
+	if (!leaf || !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
+		return spte_map_set_slow_(m, key, val, old);
+	*old = __atomic_load_n(&leaf->e[d].spte, __ATOMIC_RELAXED);
+	__atomic_store_n(&leaf->e[d].spte, val, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* The versions of positions [lo, hi) move by one. */
+void spte_map_bump(struct spte_map *m, uint64_t lo, uint64_t hi);
+
+/* Calls fn for the first `max` present SPTEs (UINT64_MAX: all) in [lo, hi),
+ * in key order, with the SPTE and the position's current version; with
+ * `clear` they are made absent as they are visited. Returns how many it
+ * visited; *next (may be NULL) gets the first present key in [lo, hi) it
+ * did not visit, or hi when none is left (lo when the range is empty).
+ * O(levels) per SPTE visited plus one descent to *next, whatever the
+ * range's size: a zap that may stop after N SPTEs (a lock hold's budget)
+ * learns in the same walk whether any remain. */
+typedef void (*spte_map_fn)(void *ctx, uint64_t key, uint32_t spte,
+			    uint32_t version);
+uint64_t spte_map_walk(struct spte_map *m, uint64_t lo, uint64_t hi, bool clear,
+		       uint64_t max, spte_map_fn fn, void *ctx, uint64_t *next);
+
+/* The first present key in [lo, hi), or hi (at most n_keys) when none. */
+uint64_t spte_map_next(struct spte_map *m, uint64_t lo, uint64_t hi);
+
+/* Dense image of positions [0, n) (n <= n_keys), for the explorer's
+ * canonical state: save writes every version and every SPTE (value + 1,
+ * 0: absent); load rebuilds the tree uncompressed with every position
+ * tracked, add counters zero. Not concurrent. */
+void spte_map_save(const struct spte_map *m, uint64_t *ver, uint64_t *spte,
+		   uint64_t n);
+void spte_map_load(struct spte_map *m, const uint64_t *ver,
+		   const uint64_t *spte, uint64_t n);
+
+/* Bytes of node memory held (grows with the positions ever tracked). */
+size_t spte_map_bytes(const struct spte_map *m);
+
+#endif
