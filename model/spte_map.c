@@ -3,11 +3,22 @@
 #include "model/radix.h"
 #include "model/types.h"
 
+/* The live bit a slot at `level` holds for a leaf with first key base
+ * below it: the bit of base's slot in the node one level down, where the
+ * leaf sits or its path goes on. A leaf hung above level 2 carries the bit
+ * it would have uncompressed, so a split under the slot leaves its mask
+ * right for the new node. */
+static inline uint32_t live_bit(uint64_t base, unsigned level)
+{
+	return 1u << radix_digit(base, level - 1);
+}
+
 void spte_map_init(struct spte_map *m, uint64_t n_keys)
 {
 	arena_init(&m->arena);
 	m->n_keys = n_keys;
 	m->levels = radix_levels(n_keys);
+	m->root_live = 0;
 	m->root = arena_alloc(&m->arena, m->levels == 1 ? sizeof(struct spm_leaf)
 							: sizeof(struct spm_node));
 }
@@ -56,8 +67,8 @@ static struct spm_leaf *follow(const struct spte_map *m, uint64_t key,
  * the leaf hangs high). A missing leaf goes in the empty slot where the
  * path stops, or, when another key's leaf sits there, splits it: inner
  * nodes down to the level where the two keys part (add counters zero: the
- * counters above still cover the old leaf; live flag set over it: its
- * entries may be present), the old leaf hung from the last one. Made as one
+ * counters above still cover the old leaf; live bits set along its
+ * path: its entries may be present), the old leaf hung from the last one. Made as one
  * zeroed block (inner nodes first: whole nodes stay 64-byte aligned),
  * linked, published with one release store. *top: the leaf's parent's
  * level. */
@@ -94,13 +105,13 @@ static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
 				mine->child = in + 1;
 				/* The old leaf is below: its entries may be
 				 * present. */
-				mine->live = 1;
+				mine->live = live_bit(old_base, k);
 			} else {
 				struct spm_slot *theirs = &in->slot[radix_digit(old_base, k)];
 
 				mine->child = radix_tag(leaf);
 				theirs->child = old;
-				theirs->live = 1;
+				theirs->live = live_bit(old_base, k);
 			}
 		}
 		__atomic_store_n(&slot->child,
@@ -125,25 +136,37 @@ uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key)
 	return spte_map_version(m, key);
 }
 
-/* Sets the presence bit of key's entry, then the live flags of the slots
- * on its path (path[top .. levels]). */
+static void set_live(uint32_t *mask, uint32_t bit)
+{
+	if (!(READ_ONCE(*mask) & bit))
+		__atomic_fetch_or(mask, bit, __ATOMIC_RELAXED);
+}
+
+/* Sets the presence bit of key's entry, then the live bits of its path:
+ * in each slot of path[top .. levels] the bit of the child's slot on the
+ * path, then the root's. Atomic ors: faults mark concurrently. */
 static void mark_present(struct spte_map *m, struct spm_leaf *leaf,
 			 struct spm_slot **path, unsigned top, uint64_t key)
 {
 	uint32_t bit = 1u << radix_digit(key, 1);
+	uint64_t base = radix_leaf_base(key);
 
 	if (READ_ONCE(leaf->present) & bit)
 		return;
 	__atomic_fetch_or(&leaf->present, bit, __ATOMIC_RELAXED);
-	for (unsigned l = top; l <= m->levels && l > 1; l++)
-		if (!READ_ONCE(path[l]->live))
-			WRITE_ONCE(path[l]->live, 1);
+	if (m->levels == 1)
+		return;
+	for (unsigned l = top; l <= m->levels; l++)
+		set_live(&path[l]->live, live_bit(base, l));
+	set_live(&m->root_live, 1u << radix_digit(base, m->levels));
 }
 
 /* key's leaf found without the lock (NULL when missing), path[] and *top
  * as make_leaf's. A split racing with it hangs a new inner node under a
- * recorded slot, with its live flag set over the leaf: marking the
- * recorded slots is still enough. */
+ * recorded slot, with live bits set along the leaf's path, and the bit
+ * the recorded slot gets for the leaf is the one of that new node's slot
+ * leading to it (live_bit()): marking the recorded slots is still
+ * enough. */
 static struct spm_leaf *find_path(const struct spte_map *m, uint64_t key,
 				  struct spm_slot **path, unsigned *top)
 {
@@ -166,8 +189,8 @@ static struct spm_leaf *find_path(const struct spte_map *m, uint64_t key,
 	}
 }
 
-bool spte_map_set_slow_(struct spte_map *m, uint64_t key, uint32_t val,
-			uint32_t *old)
+bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
+		  uint32_t *old)
 {
 	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
 	unsigned top = 1, d = radix_digit(key, 1);
@@ -281,43 +304,42 @@ static bool walk_leaf(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
 }
 
 /* Walks the inner node at `level` whose first key is base; sum: the add
- * counters above it. Returns whether it may still hold present SPTEs: a
- * node the range covers only in part, or whose walk stopped early, says
- * yes without reading the flags it did not need (so its parent keeps its
- * flag; a later walk over the rest clears it). Only the children in range
- * are read: a zap of one slot's range crosses nodes it covers in part at
- * every level. */
-static bool walk(struct spm_node *node, unsigned level, uint64_t base,
-		 uint32_t sum, struct walk_ctx *w)
+ * counters above it; live: its live mask (held in its parent's slot).
+ * Only the slots in range whose live bit is set are read: one line per
+ * node on the way to a present SPTE, not the node's sixteen flags.
+ * Returns the node's mask after the walk: a clearing walk drops the bits
+ * of children it found empty; bits out of range, or past where the walk
+ * stopped, stay as they were (a later walk over the rest clears them). */
+static uint32_t walk(struct spm_node *node, unsigned level, uint64_t base,
+		     uint32_t sum, uint32_t live, struct walk_ctx *w)
 {
 	uint32_t want = radix_range_mask(base, level, w->lo, w->hi);
 	unsigned shift = RADIX_BITS * (level - 1);
-	bool live = want != RADIX_FAN_MASK;
 
-	for (uint32_t m = want; m; m &= m - 1) {
+	for (uint32_t m = want & live; m; m &= m - 1) {
 		unsigned i = (unsigned)__builtin_ctz(m);
 		struct spm_slot *sl = &node->slot[i];
 		uint64_t cb = base + ((uint64_t)i << shift);
+		uint32_t sub, now;
 		void *c;
-		bool more;
 
-		if (!READ_ONCE(sl->live))
-			continue;
-		if (w->stopped) {
-			live = true;
+		if (w->stopped)
 			break;
-		}
 		c = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+		sub = READ_ONCE(sl->live);
 		if (!c)
-			more = false;
+			now = 0;
 		else if (radix_is_leaf(c))
-			more = walk_leaf(radix_untag(c), sum + READ_ONCE(sl->add), w);
+			now = walk_leaf(radix_untag(c), sum + READ_ONCE(sl->add), w)
+				? sub : 0;
 		else
-			more = walk(c, level - 1, cb, sum + READ_ONCE(sl->add), w);
-		if (more)
-			live = true;
-		else if (w->clear || !c)
-			WRITE_ONCE(sl->live, 0);
+			now = walk(c, level - 1, cb, sum + READ_ONCE(sl->add), sub, w);
+		if (w->clear) {
+			if (now != sub)
+				WRITE_ONCE(sl->live, now);
+			if (!now)
+				live &= ~(1u << i);
+		}
 	}
 	return live;
 }
@@ -334,8 +356,13 @@ uint64_t spte_map_walk(struct spte_map *m, uint64_t lo, uint64_t hi, bool clear,
 	if (lo < hi) {
 		if (m->levels == 1)
 			walk_leaf(m->root, 0, &w);
-		else
-			walk(m->root, m->levels, 0, 0, &w);
+		else {
+			uint32_t live = READ_ONCE(m->root_live);
+			uint32_t now = walk(m->root, m->levels, 0, 0, live, &w);
+
+			if (clear && now != live)
+				WRITE_ONCE(m->root_live, now);
+		}
 	}
 	if (next)
 		*next = lo < hi ? w.next : lo;
@@ -390,13 +417,13 @@ static bool load_leaf(struct spm_leaf *leaf, uint64_t base, const uint64_t *ver,
 
 /* Rebuilds uncompressed: every leaf at level 1 (a compressed one is
  * dropped, its positions reloaded from the image like all others); live
- * flags exact. Returns whether the node holds a present SPTE. */
-static bool load(struct spte_map *m, struct spm_node *node, unsigned level,
+ * masks exact. Returns the node's live mask. */
+static uint32_t load(struct spte_map *m, struct spm_node *node, unsigned level,
 		 uint64_t base, const uint64_t *ver, const uint64_t *spte,
 		 uint64_t count)
 {
 	uint64_t span = radix_child_span(level);
-	bool any = false;
+	uint32_t mask = 0;
 
 	for (unsigned i = 0; i < RADIX_FAN; i++) {
 		struct spm_slot *sl = &node->slot[i];
@@ -414,15 +441,17 @@ static bool load(struct spte_map *m, struct spm_node *node, unsigned level,
 				c = radix_tag(arena_alloc(&m->arena, sizeof(struct spm_leaf)));
 				sl->child = c;
 			}
-			sl->live = load_leaf(radix_untag(c), cb, ver, spte, count);
+			sl->live = load_leaf(radix_untag(c), cb, ver, spte, count)
+				? live_bit(cb, level) : 0;
 		} else {
 			if (!c)
 				c = sl->child = arena_alloc(&m->arena, sizeof(struct spm_node));
 			sl->live = load(m, c, level - 1, cb, ver, spte, count);
 		}
-		any |= sl->live;
+		if (sl->live)
+			mask |= 1u << i;
 	}
-	return any;
+	return mask;
 }
 
 void spte_map_load(struct spte_map *m, const uint64_t *ver,
@@ -431,5 +460,5 @@ void spte_map_load(struct spte_map *m, const uint64_t *ver,
 	if (m->levels == 1)
 		load_leaf(m->root, 0, ver, spte, n);
 	else
-		load(m, m->root, m->levels, 0, ver, spte, n);
+		m->root_live = load(m, m->root, m->levels, 0, ver, spte, n);
 }

@@ -27,17 +27,20 @@
  * the model tests come out as with one counter per position from the
  * start. Memory grows with the positions ever tracked.
  *
- * Present SPTEs: every slot also says whether its child may hold present
- * SPTEs (`live`), so zaps and audits visit present SPTEs only: O(levels)
- * per SPTE visited, absent runs cost nothing. Invariant: an SPTE present
- * => the live flags on its path are set. A flag may be set over an empty
- * child (a split or a race left it); walks that clear drop such flags as
- * they pass.
+ * Present SPTEs: every slot also holds its child's live mask (`live`):
+ * bit i set when the child's slot i may lead to present SPTEs (a leaf
+ * child: the bit its slot would have one level down, see live_bit() in
+ * spte_map.c), nonzero when the child may hold any; the root's mask is
+ * in the map. Zaps and audits visit present SPTEs only, and read of a
+ * node only the slots on their way: O(levels) lines per SPTE visited,
+ * absent runs cost nothing. Invariant: an SPTE present => the live bits
+ * on its path are set. A bit may be set over an empty child (a split or
+ * a race left it); walks that clear drop such bits as they pass.
  *
  * Concurrency, as KVM's SPTEs and the host's pages are used:
  *   get / version           any time (racy like READ_ONCE)
  *   track / set             concurrent with each other (faults, mmu_lock
- *                           for read); presence bits and live flags are
+ *                           for read); presence bits and live bits are
  *                           set leaf first, then up the path
  *   bump                    any time (phase 2 runs without mmu_lock): only
  *                           atomic adds to counters
@@ -47,7 +50,7 @@
  * counts move by one, so that value was the count at some instant of the
  * read: reads and bumps are linearisable as one counter per position.
  * Path compression: a leaf may hang above level 2, tagged; a second key
- * under it splits it into inner nodes (add counters zero, live flag set
+ * under it splits it into inner nodes (add counters zero, live bits set
  * over the old leaf) down to the level where the two part, made under the
  * arena's lock and published with one release store. The old leaf stays
  * where it is in memory, so a set or bump that found it by the old path
@@ -68,11 +71,12 @@ struct spte_map {
 	struct arena arena;
 	void *root;
 	unsigned levels;
-	uint64_t n_keys; /* positions are [0, n_keys) */
+	uint32_t root_live; /* the root's live mask (levels > 1) */
+	uint64_t n_keys;    /* positions are [0, n_keys) */
 };
 
 /* Nodes (here for the inline lookups below; only spte_map.c writes their
- * structure). A slot's child pointer, add counter and live flag sit side
+ * structure). A slot's child pointer, add counter and live mask sit side
  * by side in 16 bytes and an inner node is 64-byte aligned
  * (model/arena.h): a lookup reads one cache line per level, and marking a
  * new SPTE present writes the lines the lookup read. A position's SPTE and
@@ -92,7 +96,8 @@ struct spm_leaf {
 struct spm_slot {
 	void *child;   /* NULL, an inner node one level down, or a tagged leaf */
 	uint32_t add;  /* version bumps covering all of the child */
-	uint32_t live; /* the child may hold present SPTEs */
+	uint32_t live; /* the child's live mask: which of its slots may lead
+			* to present SPTEs (nonzero: the child may) */
 };
 
 struct spm_node {
@@ -133,15 +138,40 @@ static inline struct spm_leaf *spte_map_leaf_(const struct spte_map *m,
 }
 
 /* The SPTE at key: true and *val (the version it was installed from) when
- * present. */
+ * present. Follows the live bits, not only the children: an absent SPTE
+ * is usually known absent high in the tree, where the nodes are few and
+ * cached (a fault's first look at a page of a 4 TiB guest, after
+ * invalidations zapped around it). An SPTE being installed concurrently
+ * may read absent until its live bits are set: the read is ordered before
+ * the install, as any racy read may be. */
 static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
 				uint32_t *val)
 {
-	uint32_t sum;
-	const struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
+	const void *n = m->root;
+	const struct spm_leaf *leaf;
 	unsigned d = radix_digit(key, 1);
 
-	if (!leaf || !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
+	if (m->levels > 1) {
+		uint32_t live = __atomic_load_n(&m->root_live, __ATOMIC_RELAXED);
+
+		for (unsigned shift = RADIX_BITS * (m->levels - 1);; shift -= RADIX_BITS) {
+			unsigned i = (unsigned)(key >> shift) & (RADIX_FAN - 1);
+			const struct spm_slot *sl = &((const struct spm_node *)n)->slot[i];
+
+			if (!(live & (1u << i)))
+				return false;
+			n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+			if (radix_is_leaf(n))
+				break;
+			if (!n)
+				return false;
+			live = __atomic_load_n(&sl->live, __ATOMIC_RELAXED);
+		}
+		n = radix_untag(n);
+	}
+	leaf = n;
+	if (leaf->base != radix_leaf_base(key) ||
+	    !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
 		return false;
 	*val = __atomic_load_n(&leaf->e[d].spte, __ATOMIC_RELAXED);
 	return true;
@@ -172,25 +202,14 @@ static inline uint32_t spte_map_track(struct spte_map *m, uint64_t key)
 		    : spte_map_track_slow_(m, key);
 }
 
-bool spte_map_set_slow_(struct spte_map *m, uint64_t key, uint32_t val,
-			uint32_t *old);
-
 /* Installs the SPTE (present, value val), tracking the position if it was
  * not. Returns whether one was present before, and its old value in *old
- * then. Replacing a present SPTE costs one lookup. */
-static inline bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
-				uint32_t *old)
-{
-	uint32_t sum;
-	struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
-	unsigned d = radix_digit(key, 1);
-
-	if (!leaf || !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
-		return spte_map_set_slow_(m, key, val, old);
-	*old = __atomic_load_n(&leaf->e[d].spte, __ATOMIC_RELAXED);
-	__atomic_store_n(&leaf->e[d].spte, val, __ATOMIC_RELAXED);
-	return true;
-}
+ * then. One lookup, which records the path the live bits go on: a fault
+ * installs where no SPTE is (a present one is served without a fault), so
+ * a lookup that only served replacements would be a second walk for most
+ * installs. */
+bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
+		  uint32_t *old);
 
 /* The versions of positions [lo, hi) move by one. */
 void spte_map_bump(struct spte_map *m, uint64_t lo, uint64_t hi);

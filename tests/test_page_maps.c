@@ -142,7 +142,7 @@ static void test_spte_map(uint64_t seed)
 		unsigned k, left;
 		int clear;
 
-		switch (rng_below(&rng, 6)) {
+		switch (rng_below(&rng, 7)) {
 		case 0:
 			ver[i] = spte_map_track(&t, key_of(i));
 			tracked[i] = 1;
@@ -207,6 +207,13 @@ static void test_spte_map(uint64_t seed)
 				}
 			CHECK_EQ_U64(spte_map_next(&t, key_of(i), key_of(j - 1) + 1),
 				     want_next, "next in [%u, %u)", i, j);
+			break;
+		case 6: /* get follows the live bits walks leave behind */
+			old = 0;
+			CHECK(spte_map_get(&t, key_of(i), &old) == present[i],
+			      "get: presence of key %u after op %d", i, op);
+			if (present[i])
+				CHECK_EQ_U64(old, val[i], "get: SPTE of key %u", i);
 			break;
 		}
 	}
