@@ -59,9 +59,13 @@ static void describe_check(const struct scenario_world *w, const struct vm *vm,
 			   const struct explore_step *s, char *buf, size_t len)
 {
 	const struct memslot *slot = &w->layout.slots[f->slot];
-	uint64_t page = slot_host_page(slot, f->gfn);
+	/* The copy the fault maps now (a trace's wording only). */
+	bool priv = vm_gfn_private(vm, slot, f->gfn);
+	uint64_t page = priv ? slot_private_page(slot, f->gfn)
+			     : slot_host_page(slot, f->gfn);
 	const char *why = !s->truly_stale ? "not stale"
-			  : oracle_covered(&vm->st->oracle, slot->as_id, f->gfn)
+			  : oracle_covered(&vm->st->oracle, slot->as_id, f->gfn,
+					   priv ? ORACLE_PRIVATE : ORACLE_SHARED)
 				  ? "TRULY STALE (gfn being invalidated)"
 				  : "TRULY STALE (page or attributes changed since resolve)";
 	const char *call;
@@ -75,9 +79,9 @@ static void describe_check(const struct scenario_world *w, const struct vm *vm,
 		call = "correct retry";
 	else
 		call = "spurious retry (false positive)";
-	snprintf(buf, len, "gfn %" PRIu64 " (slot %u, host page %" PRIu64
+	snprintf(buf, len, "gfn %" PRIu64 " (slot %u, %s page %" PRIu64
 		 ", seq snapshot %" PRIu64 "): %s; %s -> %s", f->gfn, f->slot,
-		 page, seq_snapshot, why,
+		 priv ? "private" : "host", page, seq_snapshot, why,
 		 verdict_word(s->verdict), call);
 }
 

@@ -176,13 +176,29 @@ static int need(struct parser *p, const struct kv *kv, const char *key,
 	return fail(p, "missing %s=%s", key, example);
 }
 
+/* Host pages [lo, hi) of a new slot against slot o's: shared slots may
+ * share memory (aliases), private copies are their slot's own. */
+static bool host_clash(const struct memslot *o, uint64_t lo, uint64_t hi,
+		       bool own)
+{
+	bool hit = o->host_base < hi && lo < o->host_base + o->npages &&
+		   (own || o->private_mem);
+
+	return hit || (o->gmem && o->gmem_base < hi && lo < o->gmem_base + o->npages);
+}
+
+/* slot gfn=[a,b) hva=[c,d) [gmem=[e,f) [private]]: a shared slot, or a
+ * guest_memfd slot as the kernel has it (an hva and a binding at the same
+ * gfns; `private`: its gfns start private). slot gfn=[a,b) host=[c,d)
+ * private: the model's earlier shape, private pages only and no hva. */
 static int do_slot(struct parser *p, char **w, int nw)
 {
-	static const char *const acc[] = { "as", "gfn", "hva", "host", "private", NULL };
+	static const char *const acc[] = { "as", "gfn", "hva", "host", "gmem",
+					   "private", NULL };
 	struct scenario *sc = p->sc;
 	struct memslot *s;
-	uint64_t glo, ghi, hlo, hhi;
-	bool priv;
+	uint64_t glo, ghi, hlo, hhi, mlo = 0, mhi = 0;
+	bool priv, gmem, split;
 	struct kv kv;
 	uint32_t as;
 
@@ -194,21 +210,32 @@ static int do_slot(struct parser *p, char **w, int nw)
 	    range(p, "gfn", kv_get(&kv, "gfn"), &glo, &ghi) < 0)
 		return -1;
 	priv = kv_get(&kv, "private") != NULL;
-	if (priv && kv_get(&kv, "hva"))
-		return fail(p, "a private (guest_memfd) slot has no hva; give its "
-			    "host pages as host=[START,END)");
-	if (!priv && kv_get(&kv, "host"))
+	gmem = kv_get(&kv, "gmem") != NULL;
+	split = priv && !gmem; /* the earlier shape */
+	if (split && kv_get(&kv, "hva"))
+		return fail(p, "a guest_memfd slot as the kernel has it takes both "
+			    "hva=[START,END) and gmem=[START,END) (its private "
+			    "copy); host=[START,END) private is the earlier "
+			    "shape, without hva");
+	if (!split && kv_get(&kv, "host"))
 		return fail(p, "a shared slot's host pages are its hva: write "
-			    "hva=[START,END), or mark the slot private");
-	if (need(p, &kv, priv ? "host" : "hva", "[START,END)") < 0 ||
-	    range(p, priv ? "host" : "hva", kv_get(&kv, priv ? "host" : "hva"),
-		  &hlo, &hhi) < 0)
+			    "hva=[START,END), or give a guest_memfd slot "
+			    "gmem=[START,END)");
+	if (need(p, &kv, split ? "host" : "hva", "[START,END)") < 0 ||
+	    range(p, split ? "host" : "hva", kv_get(&kv, split ? "host" : "hva"),
+		  &hlo, &hhi) < 0 ||
+	    (gmem && range(p, "gmem", kv_get(&kv, "gmem"), &mlo, &mhi) < 0))
 		return -1;
-	if (hhi - hlo != ghi - glo)
+	if (hhi - hlo != ghi - glo || (gmem && mhi - mlo != ghi - glo))
 		return fail(p, "gfn [%llu,%llu) and %s [%llu,%llu) differ in length",
 			    (unsigned long long)glo, (unsigned long long)ghi,
-			    priv ? "host" : "hva", (unsigned long long)hlo,
-			    (unsigned long long)hhi);
+			    hhi - hlo != ghi - glo ? (split ? "host" : "hva") : "gmem",
+			    (unsigned long long)(hhi - hlo != ghi - glo ? hlo : mlo),
+			    (unsigned long long)(hhi - hlo != ghi - glo ? hhi : mhi));
+	if (gmem && mlo < hhi && hlo < mhi)
+		return fail(p, "gmem [%llu,%llu) overlaps the slot's own hva: the "
+			    "private copy is other memory", (unsigned long long)mlo,
+			    (unsigned long long)mhi);
 	for (uint32_t i = 0; i < sc->n_slots; i++) {
 		const struct memslot *o = &sc->slots[i];
 
@@ -217,21 +244,23 @@ static int do_slot(struct parser *p, char **w, int nw)
 			return fail(p, "gfn [%llu,%llu) overlaps slot %u (line %u) "
 				    "in address space %u", (unsigned long long)glo,
 				    (unsigned long long)ghi, i, p->slot_line[i], as);
-		if (o->host_base < hhi && hlo < o->host_base + o->npages &&
-		    (priv || o->private_mem))
-			return fail(p, "host pages [%llu,%llu) overlap slot %u "
-				    "(line %u): only shared slots may share memory "
-				    "(guest_memfd pages are the slot's own)",
-				    (unsigned long long)hlo, (unsigned long long)hhi,
-				    i, p->slot_line[i]);
+		if (host_clash(o, hlo, hhi, split) ||
+		    (gmem && host_clash(o, mlo, mhi, true)))
+			return fail(p, "host pages of slot %u (line %u) overlap "
+				    "this one's: only shared slots may share memory "
+				    "(guest_memfd pages are the slot's own)", i,
+				    p->slot_line[i]);
 	}
 	p->slot_line[sc->n_slots] = p->line;
 	s = &sc->slots[sc->n_slots++];
 	s->as_id = as;
-	s->private_mem = priv;
+	s->private_mem = split;
+	s->gmem = gmem;
+	s->init_private = gmem && priv;
 	s->base_gfn = glo;
 	s->npages = ghi - glo;
 	s->host_base = hlo;
+	s->gmem_base = mlo;
 	return 0;
 }
 
@@ -290,8 +319,9 @@ static int do_inval(struct parser *p, const char *kind, char **w, int nw)
 						    "yield", NULL };
 	static const char *const acc_gfn[] = { "as", "gfn", "gap", "phase2",
 					       "yield", NULL };
-	static const char *const acc_convert[] = { "gfn", "gap", "phase2",
+	static const char *const acc_convert[] = { "gfn", "to", "gap", "phase2",
 						   "yield", NULL };
+	static const char *const attrs[] = { "shared", "private", NULL };
 	static const char *const acc_zap[] = { "gfn", "gap", "yield", NULL };
 	struct scenario *sc = p->sc;
 	struct inval_plan ip;
@@ -319,6 +349,14 @@ static int do_inval(struct parser *p, const char *kind, char **w, int nw)
 		return -1;
 	if (ip.phase2_steps == 0)
 		return fail(p, "phase2: 0 is out of range (at least 1 step)");
+	if (kv_get(&kv, "to")) {
+		int to = opts_choice_index(attrs, kv_get(&kv, "to"));
+
+		if (to < 0)
+			return fail(p, "to: unknown attribute '%s'; accepted: "
+				    "shared, private", kv_get(&kv, "to"));
+		ip.to_private = (uint32_t)to;
+	}
 	k = sc->n_inval_plans[i];
 	if (k == SC_MAX_SCRIPT)
 		return fail(p, "inval%u: more than %d invalidations", i, SC_MAX_SCRIPT);

@@ -51,6 +51,7 @@ static void actor_canon(struct actor *a)
 	c.inval.gap_steps = a->inval.gap_steps;
 	c.inval.phase2_steps = a->inval.phase2_steps;
 	c.inval.yield = a->inval.yield;
+	c.inval.to_private = a->inval.to_private;
 	c.handle = a->handle;
 	c.began = a->began;
 	c.walk_added = a->walk_added;

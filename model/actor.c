@@ -71,25 +71,41 @@ static const struct memslot *fault_slot(const struct vm *vm,
 	return &vm->layout->slots[a->fault.slot];
 }
 
-static struct fault_key fault_key_of(const struct vm *vm, const struct actor *a)
+/* Whether the fault maps the private copy (kvm_mem_is_private() at
+ * resolve). Read now: the attribute only changes in a conversion's phase
+ * 2, which also moves the version, so whenever the copy matters (the
+ * version did not move) it is the one the fault resolved. */
+static bool fault_private(const struct vm *vm, const struct actor *a)
+{
+	return vm_gfn_private(vm, fault_slot(vm, a), a->fault.gfn);
+}
+
+/* The key of a fault on copy `priv` (fault_private()): a private fault has
+ * no hva (kvm_faultin_pfn_private never looks one up), so the hva tracker
+ * can only fall back. Callers pass `priv`, asked once per check, which
+ * keeps this small enough to be inlined (bench icount). */
+static struct fault_key fault_key_of(const struct vm *vm, const struct actor *a,
+				     bool priv)
 {
 	const struct memslot *s = fault_slot(vm, a);
 	struct fault_key k = {
 		.gfn = a->fault.gfn,
 		.as_id = s->as_id,
-		.has_hva = !s->private_mem,
+		.has_hva = !priv,
 		.hva = slot_host_page(s, a->fault.gfn),
 	};
 	return k;
 }
 
-/* The oracle's verdict at a check: `resolved` once the page was looked up. */
+/* The oracle's verdict at a check of a fault on copy `priv`: `resolved`
+ * once the page was looked up. */
 static bool truly_stale(const struct vm *vm, const struct actor *a,
-			bool resolved)
+			bool resolved, bool priv)
 {
 	const struct memslot *s = fault_slot(vm, a);
 
-	if (oracle_covered(&vm->st->oracle, s->as_id, a->fault.gfn))
+	if (oracle_covered(&vm->st->oracle, s->as_id, a->fault.gfn,
+			   priv ? ORACLE_PRIVATE : ORACLE_SHARED))
 		return true;
 	return resolved && vm_version(vm, s, a->fault.gfn) != a->gen_snapshot;
 }
@@ -124,7 +140,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 	struct vm *vm = env->vm;
 	struct fault_key key;
 	uint32_t present_version;
-	bool stale, resolved;
+	bool stale, resolved, priv;
 
 	switch (a->pc) {
 	case VCPU_READ_SEQ:
@@ -159,7 +175,8 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 	case VCPU_PRECHECK1:
 	case VCPU_PRECHECK2:
 		resolved = a->pc == VCPU_PRECHECK2;
-		key = fault_key_of(vm, a);
+		priv = fault_private(vm, a);
+		key = fault_key_of(vm, a, priv);
 		info->what = resolved ? "pre-check after resolve"
 				      : "pre-check before resolve";
 		info->checked = true;
@@ -169,7 +186,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		/* A pre-check that says go counts nothing (oracle_classify),
 		 * so the oracle is asked only for a retry or a trace. */
 		if (info->verdict != RETRY_NONE || traced) {
-			info->truly_stale = truly_stale(vm, a, resolved);
+			info->truly_stale = truly_stale(vm, a, resolved, priv);
 			oracle_classify(stats, info->verdict, info->truly_stale,
 					false);
 		}
@@ -200,13 +217,14 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		const struct memslot *s = fault_slot(vm, a);
 		uint32_t old, cur;
 
-		key = fault_key_of(vm, a);
+		priv = fault_private(vm, a);
+		key = fault_key_of(vm, a, priv);
 		mmu_read_lock(vm);
 		info->what = "locked check";
 		info->checked = true;
 		info->verdict = vm->ops->retry(&vm->st->tracker, &key,
 					       a->seq_snapshot);
-		stale = truly_stale(vm, a, true);
+		stale = truly_stale(vm, a, true, priv);
 		info->truly_stale = stale;
 		oracle_classify(stats, info->verdict, stale, true);
 		if (info->verdict != RETRY_NONE) {
@@ -323,10 +341,10 @@ static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 /* The gfn sub-range [*lo, *hi) of slot s this invalidation reaches; false
  * when it reaches none:
- * - notifier: slots with an hva, through their hva range
- *   (__kvm_handle_hva_range), never guest_memfd pages;
- * - guest_memfd: the private slots bound in one address space
- *   (kvm_gmem_invalidate_begin);
+ * - notifier: slots with an hva (guest_memfd slots too: their shared
+ *   copy), through their hva range (__kvm_handle_hva_range);
+ * - guest_memfd: the slots with a binding in one address space
+ *   (kvm_gmem_invalidate_begin), whatever the gfns' attributes;
  * - gfn zap and attribute change: every slot of every address space
  *   (kvm_zap_gfn_range, kvm_handle_gfn_range). */
 static bool slot_reach(const struct actor *a, const struct memslot *s,
@@ -347,7 +365,7 @@ static bool slot_reach(const struct actor *a, const struct memslot *s,
 		*hi = s->base_gfn + (h - s->host_base);
 		return true;
 	}
-	if (p->kind == INVAL_GMEM && (!s->private_mem || s->as_id != p->as_id))
+	if (p->kind == INVAL_GMEM && (!slot_has_private(s) || s->as_id != p->as_id))
 		return false;
 	*lo = max_u64(p->start, s->base_gfn);
 	*hi = min_u64(p->end, s->base_gfn + s->npages);
@@ -400,8 +418,13 @@ static void change_attributes(struct vm *vm, const struct actor *a)
 	uint64_t lo, hi;
 
 	for (uint32_t i = 0; i < l->n_slots; i++)
-		if (slot_reach(a, &l->slots[i], &lo, &hi))
+		if (slot_reach(a, &l->slots[i], &lo, &hi)) {
+			/* The xarray store: which copy later faults map. */
+			if (a->inval.kind == INVAL_ATTR)
+				vm_set_private(vm, &l->slots[i], lo, hi,
+					       a->inval.to_private);
 			vm_bump_attr(vm, &l->slots[i], lo, hi);
+		}
 }
 
 /* Present SPTEs a lock hold may zap before it may yield: the plan's own
@@ -443,7 +466,7 @@ static bool walk_hold(const struct step_env *env, struct actor *a,
 			vm->ops->range_add(&vm->st->tracker, ctx, a->inval.start,
 					   a->inval.end);
 			oracle_cover(&vm->st->oracle, a->handle, ORACLE_ALL_AS,
-				     a->inval.start, a->inval.end);
+				     ORACLE_BOTH, a->inval.start, a->inval.end);
 		}
 		walk_enter(env, a, next_slot(env, a, WALK_END));
 	} else {
@@ -460,15 +483,17 @@ static bool walk_hold(const struct step_env *env, struct actor *a,
 				begin_once(vm, a, ctx);
 				vm->ops->range_add(&vm->st->tracker, ctx, lo, hi);
 				oracle_cover(&vm->st->oracle, a->handle, s->as_id,
-					     lo, hi);
+					     ORACLE_BOTH, lo, hi);
 			}
-			/* Only notifiers and hole punches change pages:
-			 * the notifier's never reach guest_memfd pages,
-			 * even where host page numbers fall in its range. */
-			if (a->inval.kind == INVAL_NOTIFIER ||
-			    a->inval.kind == INVAL_GMEM)
+			/* Only notifiers and hole punches change pages: a
+			 * notifier the shared copy, a hole punch the
+			 * private one, whatever the gfns' attributes. */
+			if (a->inval.kind == INVAL_NOTIFIER)
 				add_host_range(a, slot_host_page(s, lo),
 					       slot_host_page(s, hi));
+			else if (a->inval.kind == INVAL_GMEM)
+				add_host_range(a, slot_private_page(s, lo),
+					       slot_private_page(s, hi));
 		}
 		if (a->walk_gfn < hi) {
 			/* What is left of the budget, and at least one SPTE

@@ -49,6 +49,8 @@ struct inval_plan {
 	uint64_t start, end;  /* hva pages (notifier) or gfns (others) */
 	uint32_t gap_steps;   /* idle steps before it starts (rare events) */
 	uint32_t phase2_steps; /* steps the host spends changing pages (>= 1) */
+	uint32_t to_private;  /* INVAL_ATTR: the attribute it sets (1: private);
+			       * only guest_memfd slots have a private copy */
 	uint32_t yield;       /* where the walk may drop mmu_lock: YIELD_ENGINE
 			       * (the engine's --yield-pages), YIELD_NEVER (one
 			       * lock hold: a notifier that may not block), or

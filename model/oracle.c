@@ -27,9 +27,11 @@ static struct oracle_inval *find(struct oracle_state *o, uint32_t handle)
 	return NULL;
 }
 
-static void widen(struct oracle_range *r, uint32_t as_id, uint64_t start,
-		  uint64_t end)
+static void widen(struct oracle_range *r, uint32_t as_id, uint32_t copies,
+		  uint64_t start, uint64_t end)
 {
+	if ((r->copies | copies) != r->copies)
+		WRITE_ONCE(r->copies, r->copies | copies);
 	if (r->as_id != as_id)
 		WRITE_ONCE(r->as_id, ORACLE_ALL_AS);
 	if (start < r->start)
@@ -39,7 +41,7 @@ static void widen(struct oracle_range *r, uint32_t as_id, uint64_t start,
 }
 
 void oracle_cover(struct oracle_state *o, uint32_t handle, uint32_t as_id,
-		  uint64_t start, uint64_t end)
+		  uint32_t copies, uint64_t start, uint64_t end)
 {
 	struct oracle_inval *e = find(o, handle);
 	uint32_t n;
@@ -50,16 +52,18 @@ void oracle_cover(struct oracle_state *o, uint32_t handle, uint32_t as_id,
 	for (uint32_t r = 0; r < n; r++) {
 		struct oracle_range *x = &e->ranges[r];
 
-		if (x->as_id == as_id && start <= x->end && x->start <= end) {
-			widen(x, as_id, start, end);
+		if (x->as_id == as_id && x->copies == copies &&
+		    start <= x->end && x->start <= end) {
+			widen(x, as_id, copies, start, end);
 			return;
 		}
 	}
 	if (n == ORACLE_MAX_RANGES) {
-		widen(&e->ranges[n - 1], as_id, start, end);
+		widen(&e->ranges[n - 1], as_id, copies, start, end);
 		return;
 	}
 	WRITE_ONCE(e->ranges[n].as_id, as_id);
+	WRITE_ONCE(e->ranges[n].copies, copies);
 	WRITE_ONCE(e->ranges[n].start, start);
 	WRITE_ONCE(e->ranges[n].end, end);
 	WRITE_ONCE(e->n_ranges, n + 1);
@@ -78,13 +82,14 @@ void oracle_end(struct oracle_state *o, uint32_t handle)
 	WRITE_ONCE(e->n_ranges, 0);
 	for (int r = 0; r < ORACLE_MAX_RANGES; r++) {
 		WRITE_ONCE(e->ranges[r].as_id, 0);
+		WRITE_ONCE(e->ranges[r].copies, 0);
 		WRITE_ONCE(e->ranges[r].start, 0);
 		WRITE_ONCE(e->ranges[r].end, 0);
 	}
 }
 
 bool oracle_covered_scan_(const struct oracle_state *o, uint32_t as_id,
-			  uint64_t gfn)
+			  uint64_t gfn, uint32_t copy)
 {
 	for (int i = 0; i < ORACLE_MAX_INFLIGHT; i++) {
 		const struct oracle_inval *e = &o->inflight[i];
@@ -97,6 +102,7 @@ bool oracle_covered_scan_(const struct oracle_state *o, uint32_t as_id,
 			uint32_t as = READ_ONCE(e->ranges[r].as_id);
 
 			if ((as == as_id || as == ORACLE_ALL_AS) &&
+			    (READ_ONCE(e->ranges[r].copies) & copy) &&
 			    gfn >= READ_ONCE(e->ranges[r].start) &&
 			    gfn < READ_ONCE(e->ranges[r].end))
 				return true;

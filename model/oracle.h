@@ -11,6 +11,14 @@
  * maps (page generation plus attribute generation, model/vm.h) moved since
  * the fault resolved it.
  *
+ * A position of a guest_memfd slot has two copies (model/vm.h). Coverage
+ * can name them (ORACLE_SHARED, ORACLE_PRIVATE), but the model covers
+ * both for every kind: versions are per SPTE position (model/spte_map.h),
+ * so a change of either copy moves the position's version, and coverage
+ * must judge the same unit or the end audit would find SPTEs the check
+ * called safe. A retry that one copy's invalidation causes on a fault
+ * mapping the other therefore counts as a true positive.
+ *
  * Why "reached" and not "will be reached": the kernel may drop mmu_lock in
  * the middle of a walk (TDP MMU yields). An SPTE installed on a slot the
  * walk has not reached yet is zapped when the walk gets there, so it is not
@@ -30,6 +38,9 @@
 #define ORACLE_MAX_INFLIGHT 8 /* concurrent invalidations the engines allow */
 #define ORACLE_MAX_RANGES 8   /* ranges per invalidation */
 #define ORACLE_ALL_AS UINT32_MAX /* a range in every address space */
+#define ORACLE_SHARED 1u  /* copies a range covers: the hva-backed one */
+#define ORACLE_PRIVATE 2u /* the guest_memfd one */
+#define ORACLE_BOTH (ORACLE_SHARED | ORACLE_PRIVATE)
 
 struct host_range {
 	uint64_t start, end; /* host pages, [start, end) */
@@ -37,7 +48,7 @@ struct host_range {
 
 struct oracle_range {
 	uint32_t as_id; /* or ORACLE_ALL_AS */
-	uint32_t pad;   /* zero: states are compared bytewise */
+	uint32_t copies; /* ORACLE_SHARED and/or ORACLE_PRIVATE */
 	uint64_t start, end; /* gfns, [start, end) */
 };
 
@@ -82,22 +93,24 @@ struct actor_stats {
  * Returns -1 when more than ORACLE_MAX_INFLIGHT are in flight (an engine
  * bug: the engines cap invalidators). */
 int oracle_begin(struct oracle_state *o, uint32_t handle);
-/* The walk of `handle` reached gfns [start, end) of address space as_id.
- * Touching ranges merge; past ORACLE_MAX_RANGES the last one widens to
- * every address space, which over-approximates: it can make a safe tracker
- * look unsafe, never hide a miss. Write lock held. */
+/* The walk of `handle` reached gfns [start, end) of address space as_id,
+ * for the copies named. Touching ranges merge (their copies too); past
+ * ORACLE_MAX_RANGES the last one widens to every address space, which
+ * over-approximates: it can make a safe tracker look unsafe, never hide a
+ * miss. Write lock held. */
 void oracle_cover(struct oracle_state *o, uint32_t handle, uint32_t as_id,
-		  uint64_t start, uint64_t end);
+		  uint32_t copies, uint64_t start, uint64_t end);
 void oracle_end(struct oracle_state *o, uint32_t handle);
 bool oracle_covered_scan_(const struct oracle_state *o, uint32_t as_id,
-			  uint64_t gfn);
-/* Is (as_id, gfn) covered by an in-flight invalidation? Inline for the
- * common case, nothing in flight: every check of every fault asks. */
+			  uint64_t gfn, uint32_t copy);
+/* Is copy (ORACLE_SHARED or ORACLE_PRIVATE) of (as_id, gfn) covered by an
+ * in-flight invalidation? Inline for the common case, nothing in flight:
+ * every check of every fault asks. */
 static inline bool oracle_covered(const struct oracle_state *o, uint32_t as_id,
-				  uint64_t gfn)
+				  uint64_t gfn, uint32_t copy)
 {
 	return __atomic_load_n(&o->n_inflight, __ATOMIC_RELAXED) &&
-	       oracle_covered_scan_(o, as_id, gfn);
+	       oracle_covered_scan_(o, as_id, gfn, copy);
 }
 
 /* Classifies one check. `verdict` is the tracker's, `stale` the oracle's.

@@ -93,8 +93,16 @@ int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 		}
 		s->spte_base = sptes;
 		sptes += s->npages;
+		if (s->gmem && (s->private_mem || s->gmem_base >= VM_MAX_KEYS ||
+				s->npages > VM_MAX_KEYS - s->gmem_base)) {
+			snprintf(err, errlen, "layout: slot %u: a guest_memfd binding "
+				 "beyond host page 2^40, or on a slot without hva", i);
+			return -1;
+		}
 		if (s->host_base + s->npages > host_pages)
 			host_pages = s->host_base + s->npages;
+		if (s->gmem && s->gmem_base + s->npages > host_pages)
+			host_pages = s->gmem_base + s->npages;
 	}
 	l->n_host_pages = host_pages;
 	l->n_sptes = sptes;
@@ -122,6 +130,7 @@ int vm_init(struct vm *vm, const struct vm_layout *l,
 	tracker_state_init(&st->tracker);
 	vm->st = vm->st_own = st;
 	spte_map_init(&vm->map, l->n_sptes);
+	sparse_map_init(&vm->priv, l->n_sptes);
 	return 0;
 }
 
@@ -130,13 +139,14 @@ void vm_destroy(struct vm *vm)
 	if (!vm->st_own)
 		return;
 	spte_map_destroy(&vm->map);
+	sparse_map_destroy(&vm->priv);
 	free(vm->st_own);
 	vm->st = vm->st_own = NULL;
 }
 
 uint64_t vm_image_words(const struct vm_layout *l)
 {
-	return 2 * l->n_sptes;
+	return 3 * l->n_sptes;
 }
 
 void vm_save_pages(const struct vm *vm, uint64_t *img)
@@ -144,6 +154,15 @@ void vm_save_pages(const struct vm *vm, uint64_t *img)
 	uint64_t n = vm->layout->n_sptes;
 
 	spte_map_save(&vm->map, img, img + n, n);
+	/* The attribute itself, not how it is stored (set or default), so
+	 * that equal worlds are equal bytes. */
+	for (uint32_t k = 0; k < vm->layout->n_slots; k++) {
+		const struct memslot *s = &vm->layout->slots[k];
+
+		for (uint64_t g = 0; g < s->npages; g++)
+			img[2 * n + s->spte_base + g] =
+				vm_gfn_private(vm, s, s->base_gfn + g);
+	}
 }
 
 void vm_load_pages(struct vm *vm, const uint64_t *img)
@@ -151,11 +170,67 @@ void vm_load_pages(struct vm *vm, const uint64_t *img)
 	uint64_t n = vm->layout->n_sptes;
 
 	spte_map_load(&vm->map, img, img + n, n);
+	for (uint32_t k = 0; k < vm->layout->n_slots; k++) {
+		const struct memslot *s = &vm->layout->slots[k];
+		uint32_t old;
+
+		if (!s->gmem)
+			continue;
+		for (uint64_t g = 0; g < s->npages; g++)
+			sparse_map_set(&vm->priv, s->spte_base + g,
+				       (uint32_t)img[2 * n + s->spte_base + g], &old);
+	}
+}
+
+bool vm_gmem_private_(const struct vm *vm, const struct memslot *s,
+		      uint64_t gfn)
+{
+	uint32_t v;
+
+	if (sparse_map_get(&vm->priv, slot_spte_index(s, gfn), &v))
+		return v != 0;
+	return s->init_private;
+}
+
+void vm_set_private(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
+		    uint64_t gfn_end, bool priv)
+{
+	uint32_t old;
+
+	if (!s->gmem)
+		return;
+	for (uint64_t g = gfn_start; g < gfn_end; g++)
+		sparse_map_set(&vm->priv, slot_spte_index(s, g), priv, &old);
+}
+
+/* Adds the positions of slot s whose copy at `base` holds pages of
+ * [start, end) to the pending run, bumping the run when they do not extend
+ * it. */
+static void bump_copy(struct vm *vm, const struct memslot *s, uint64_t base,
+		      uint64_t start, uint64_t end, uint64_t *run_lo,
+		      uint64_t *run_hi)
+{
+	uint64_t lo = start > base ? start : base;
+	uint64_t hi = end < base + s->npages ? end : base + s->npages;
+
+	if (lo >= hi)
+		return;
+	lo = s->spte_base + (lo - base);
+	hi = s->spte_base + (hi - base);
+	if (*run_lo < *run_hi && lo == *run_hi) {
+		*run_hi = hi;
+		return;
+	}
+	spte_map_bump(&vm->map, *run_lo, *run_hi);
+	*run_lo = lo;
+	*run_hi = hi;
 }
 
 /* Slots are numbered in SPTE order, so slots adjacent in host memory and
  * in index (multislot's, a VM's RAM split at a hole) are one SPTE run:
- * bumped once, not per slot. */
+ * bumped once, not per slot. A guest_memfd slot's position moves when
+ * either of its copies changes: the version is per position, not per
+ * copy (docs/model.md, "Fidelity"). */
 void vm_bump_host(struct vm *vm, uint64_t start, uint64_t end)
 {
 	const struct vm_layout *l = vm->layout;
@@ -163,21 +238,11 @@ void vm_bump_host(struct vm *vm, uint64_t start, uint64_t end)
 
 	for (uint32_t i = 0; i < l->n_slots; i++) {
 		const struct memslot *s = &l->slots[i];
-		uint64_t lo = start > s->host_base ? start : s->host_base;
-		uint64_t hi = end < s->host_base + s->npages ? end
-							     : s->host_base + s->npages;
 
-		if (lo >= hi)
-			continue;
-		lo = s->spte_base + (lo - s->host_base);
-		hi = s->spte_base + (hi - s->host_base);
-		if (run_lo < run_hi && lo == run_hi) {
-			run_hi = hi;
-			continue;
-		}
-		spte_map_bump(&vm->map, run_lo, run_hi);
-		run_lo = lo;
-		run_hi = hi;
+		bump_copy(vm, s, s->host_base, start, end, &run_lo, &run_hi);
+		if (s->gmem)
+			bump_copy(vm, s, s->gmem_base, start, end, &run_lo,
+				  &run_hi);
 	}
 	spte_map_bump(&vm->map, run_lo, run_hi);
 }

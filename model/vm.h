@@ -3,9 +3,16 @@
  *
  * Units: gfns and hvas are in pages. A shared (hva-backed) slot maps gfn g to
  * host page host_base + (g - base_gfn), and that host page index IS its hva,
- * so two slots with the same host_base alias the same memory. Private
- * (guest_memfd) slots get host pages too (so the oracle can track them) but
- * have no hva: notifier invalidations never reach them.
+ * so two slots with the same host_base alias the same memory.
+ *
+ * Private memory comes in two shapes. The kernel's (6.8+): a guest_memfd
+ * slot (`gmem`) has an hva (host_base: the shared copy) AND a guest_memfd
+ * binding (gmem_base: the private copy, host pages of its own) at the same
+ * gfns; the gfn's memory attribute (kvm_mem_is_private()) says which copy
+ * a fault maps. Notifiers reach the slot through its hva, guest_memfd
+ * invalidations through its binding, and both range_add the same gfns.
+ * The model's earlier shape (`private_mem`): private pages only
+ * (host_base), no hva, always private; kept so a scenario can ask for it.
  *
  * Mutable state: a flat header (struct vm_state: tracker fields, oracle)
  * and one sparse map sized by what was ever touched, never by the guest:
@@ -26,6 +33,7 @@
 #include <stdint.h>
 
 #include "model/oracle.h"
+#include "model/sparse_map.h"
 #include "model/spte_map.h"
 #include "model/tracker.h"
 
@@ -40,10 +48,14 @@
 
 struct memslot {
 	uint32_t as_id;
-	bool private_mem; /* guest_memfd: no hva */
+	bool private_mem; /* the earlier shape: guest_memfd pages only, no hva */
+	bool gmem;        /* the kernel's shape: an hva and a guest_memfd binding */
+	bool init_private; /* gmem: every gfn starts private (a confidential
+			    * guest's boot), else shared */
 	uint64_t base_gfn;
 	uint64_t npages;
 	uint64_t host_base; /* first host page (== hva page for shared slots) */
+	uint64_t gmem_base; /* gmem: first page of the private copy */
 	uint64_t spte_base; /* index of this slot's first SPTE; set by vm_layout_finish */
 };
 
@@ -89,6 +101,9 @@ struct vm {
 	struct vm_state *st;
 	struct vm_state *st_own;  /* vm_init's header (vm_attach may move st) */
 	struct spte_map map;      /* per SPTE index: the SPTE and its version */
+	struct sparse_map priv;   /* per SPTE index of a gmem slot: the
+				   * private attribute (1/0) where it was ever
+				   * set; absent: the slot's init_private */
 	pthread_rwlock_t *mmu_lock; /* NULL when steps run one at a time */
 };
 
@@ -105,7 +120,8 @@ void vm_destroy(struct vm *vm);
 /* Points the header at another block (an explorer record). */
 void vm_attach(struct vm *vm, struct vm_state *st);
 
-/* The dense page image: version[n_sptes], spte[n_sptes], one uint64_t
+/* The dense page image: version[n_sptes], spte[n_sptes], priv[n_sptes]
+ * (the private attribute), one uint64_t
  * each; a canonical function of the state (equal states, equal bytes). For
  * the explorer's tiny worlds only: it is as large as the guest. */
 uint64_t vm_image_words(const struct vm_layout *l);
@@ -128,7 +144,35 @@ static inline uint64_t slot_spte_index(const struct memslot *s, uint64_t gfn)
 	return s->spte_base + (gfn - s->base_gfn);
 }
 
-/* The version (SPTE_NONE above) of gfn in slot s. */
+/* The private copy's page of gfn in a slot that has one. */
+static inline uint64_t slot_private_page(const struct memslot *s, uint64_t gfn)
+{
+	return (s->gmem ? s->gmem_base : s->host_base) + (gfn - s->base_gfn);
+}
+static inline bool slot_has_private(const struct memslot *s)
+{
+	return s->gmem || s->private_mem;
+}
+
+bool vm_gmem_private_(const struct vm *vm, const struct memslot *s,
+		      uint64_t gfn);
+/* kvm_mem_is_private(): whether a fault on gfn maps the private copy. A
+ * slot without a guest_memfd binding only has its shared copy. Read
+ * without mmu_lock (as the kernel reads the attribute xarray); the lookup
+ * is out of line, so the fault path of other slots stays short. */
+static inline bool vm_gfn_private(const struct vm *vm, const struct memslot *s,
+				  uint64_t gfn)
+{
+	return s->gmem ? vm_gmem_private_(vm, s, gfn) : s->private_mem;
+}
+/* KVM_SET_MEMORY_ATTRIBUTES' xarray store on a gmem slot's gfns: O(pages).
+ * Slots without a binding keep their one copy. */
+void vm_set_private(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
+		    uint64_t gfn_end, bool priv);
+
+/* The version (SPTE_NONE above) of gfn in slot s: one per SPTE position,
+ * whichever copy of a guest_memfd slot the gfn maps (a change of either
+ * copy moves it, see vm_bump_host). */
 static inline uint32_t vm_version(const struct vm *vm, const struct memslot *s,
 				  uint64_t gfn)
 {
@@ -148,7 +192,8 @@ static inline void vm_bump_attr(struct vm *vm, const struct memslot *s,
 		      slot_spte_index(s, gfn_end));
 }
 /* The host changed pages [start, end): every position mapping one of them,
- * through any slot (aliases, SMM mirrors), moves. O(slots x levels). */
+ * through any slot (aliases, SMM mirrors) and either copy of a guest_memfd
+ * slot, moves. O(slots x levels). */
 void vm_bump_host(struct vm *vm, uint64_t start, uint64_t end);
 
 /* The SPTE of gfn in slot s: true and *version when present. */

@@ -58,7 +58,7 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 {
 	struct out o = { .buf = buf, .len = len };
 	uint32_t order[SC_MAX_SLOTS], newpos[SC_MAX_SLOTS], n = 0;
-	uint64_t v[SC_MAX_SLOTS * 6] = { 0 }, nhost = 0, spte = 0;
+	uint64_t v[SC_MAX_SLOTS * 9] = { 0 }, nhost = 0, spte = 0;
 	uint64_t tab[SC_MAX_ACTORS * SC_MAX_SCRIPT] = { 0 };
 	uint32_t nv = sc->n_vcpus, ni = sc->n_invals;
 
@@ -81,8 +81,16 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 				 "hold", sc->name, i, SPIN_MAX_KEY);
 			return -1;
 		}
+		if (s->gmem && s->gmem_base + s->npages > SPIN_MAX_KEY) {
+			snprintf(err, errlen, "scenario %s: slot %u's private copy "
+				 "reaches past page %d, which spin's byte-sized "
+				 "model cannot hold", sc->name, i, SPIN_MAX_KEY);
+			return -1;
+		}
 		if (s->host_base + s->npages > nhost)
 			nhost = s->host_base + s->npages;
+		if (s->gmem && s->gmem_base + s->npages > nhost)
+			nhost = s->gmem_base + s->npages;
 	}
 	for (uint32_t i = 0; i < sc->n_slots; i++)
 		spte += sc->slots[i].npages;
@@ -127,6 +135,11 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 		v[3 * n + j] = s->npages;
 		v[4 * n + j] = spte;
 		v[5 * n + j] = s->private_mem;
+		v[6 * n + j] = s->gmem;
+		/* The private copy: a guest_memfd binding, or the earlier
+		 * shape's own pages. */
+		v[7 * n + j] = s->gmem ? s->gmem_base : s->host_base;
+		v[8 * n + j] = s->private_mem || (s->gmem && s->init_private);
 		spte += s->npages;
 	}
 	put(&o, "#define NSPTE %" PRIu64 "\n", spte);
@@ -136,6 +149,9 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 	table(&o, "SLOT_NPAGES", "s", "s", v + 3 * n, n);
 	table(&o, "SLOT_SPTE", "s", "s", v + 4 * n, n);
 	table(&o, "SLOT_PRIVATE", "s", "s", v + 5 * n, n);
+	table(&o, "SLOT_GMEM", "s", "s", v + 6 * n, n);
+	table(&o, "SLOT_PHOST", "s", "s", v + 7 * n, n);
+	table(&o, "SLOT_INITPRIV", "s", "s", v + 8 * n, n);
 	/* The kernel's walk orders (model/actor.c: next_slot): per address
 	 * space, ascending hva for notifiers (the interval tree), ascending
 	 * gfn for gfn-keyed walks; slot index breaks ties. */
@@ -183,9 +199,9 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 	{
 		static const char *const names[] = { "INV_KIND", "INV_AS",
 						     "INV_LO", "INV_HI",
-						     "INV_YIELD" };
+						     "INV_YIELD", "INV_TO" };
 
-		for (int f = 0; f < 5; f++) {
+		for (int f = 0; f < 6; f++) {
 			memset(tab, 0, sizeof(tab));
 			for (uint32_t a = 0; a < ni; a++)
 				for (uint32_t k = 0; k < sc->n_inval_plans[a]; k++) {
@@ -198,8 +214,8 @@ int spin_world_text(const struct scenario *sc, char *buf, size_t len,
 					uint64_t y = p->yield == YIELD_NEVER ? 0
 						     : p->yield == YIELD_ENGINE ? 1
 						     : p->yield;
-					uint64_t x[5] = { kind, p->as_id, p->start,
-							  p->end, y };
+					uint64_t x[6] = { kind, p->as_id, p->start,
+							  p->end, y, p->to_private };
 
 					tab[a * SC_MAX_SCRIPT + k] = x[f];
 				}

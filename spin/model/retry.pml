@@ -15,11 +15,15 @@
  *                 that the two safety properties agree in kind
  *   the world: NSLOTS, NHOST, NSPTE, NVCPU, NINVAL; per slot (in the walk
  *   order: address space 0's slots, then 1's) SLOT_AS, SLOT_GFN, SLOT_HOST,
- *   SLOT_NPAGES, SLOT_SPTE, SLOT_PRIVATE; per vCPU v its script NFAULTS(v),
+ *   SLOT_NPAGES, SLOT_SPTE, SLOT_PRIVATE (the earlier shape: private pages
+ *   only, no hva), SLOT_GMEM (the kernel's guest_memfd slot: an hva and a
+ *   binding at the same gfns), SLOT_PHOST (first page of the private copy),
+ *   SLOT_INITPRIV (its gfns start private); per vCPU v its script NFAULTS(v),
  *   FAULT_SLOT(v, k), FAULT_GFN(v, k); per invalidator i NINVS(i),
  *   INV_KIND(i, k), INV_AS(i, k), INV_LO(i, k), INV_HI(i, k),
  *   INV_YIELD(i, k) (0: one lock hold; N: mmu_lock may drop after N present
- *   SPTEs); the walk orders WALK_NOTIFIER(j) and WALK_GFN(j); and
+ *   SPTEs), INV_TO(i, k) (a conversion's attribute, 1: private); the walk
+ *   orders WALK_NOTIFIER(j) and WALK_GFN(j); and
  *   start_actors(), which runs every actor.
  *
  * Steps (each one atomic transition, as in model/actor.h):
@@ -43,7 +47,8 @@
 #define SEQUENCE 2
 
 #define NOTIFIER 0 /* mmu-notifier: hva range, slots with an hva */
-#define GMEM 1     /* guest_memfd hole punch: gfn range, private slots */
+#define GMEM 1     /* guest_memfd hole punch: gfn range, slots with a
+		    * private copy */
 #define GFNZAP 2   /* kvm_zap_gfn_range: gfn range, every slot of every
 		    * address space; begin..end under the lock (which the zap
 		    * may drop) */
@@ -67,20 +72,35 @@ byte rend = INVALID;
 byte gen[NHOST];
 byte attr[NSPTE];
 byte spte[NSPTE];
+/* The private attribute of each SPTE position (kvm_mem_is_private): which
+ * copy a fault maps. Set in init from the slots, changed by conversions on
+ * guest_memfd slots. */
+bool priv[NSPTE];
 
 /* Oracle (model/oracle.h): the SPTE positions (bit mask, NSPTE <= 31) each
  * invalidator's walk has reached, set at each slot's range_add (for a gfn
  * zap, its whole range in every address space at begin), cleared at end. A
  * position the walk has not reached is not covered: the walk zaps it
- * later. */
+ * later. Kept per copy (cover: shared, pcover: private) but judged per
+ * position, as versions are: a change of either copy of a guest_memfd
+ * slot moves the position's version, so coverage counts for both. */
 int cover[NINVAL];
+int pcover[NINVAL];
 
-#define COVERED(x, i) ((cover[i] >> (x)) & 1)
+#define COVERED(x, i, p) (((cover[i] | pcover[i]) >> (x)) & 1)
 
-/* Host page / SPTE of gfn g in slot s (constants from the scenario). */
+/* Host page (the hva for a shared slot) / private copy's page / SPTE of
+ * gfn g in slot s (constants from the scenario). */
 #define HOST_OF(s, g) (SLOT_HOST(s) + (g) - SLOT_GFN(s))
+#define PHOST_OF(s, g) (SLOT_PHOST(s) + (g) - SLOT_GFN(s))
 #define SPTE_OF(s, g) (SLOT_SPTE(s) + (g) - SLOT_GFN(s))
-#define VERSION(s, g) (gen[HOST_OF(s, g)] + attr[SPTE_OF(s, g)])
+#define ISPRIV(s, g) priv[SPTE_OF(s, g)]
+#define PAGE_OF(s, g) (ISPRIV(s, g) -> PHOST_OF(s, g) : HOST_OF(s, g))
+/* What an SPTE maps, per position (model/spte_map.h): the generations of
+ * the pages behind it (both copies of a guest_memfd slot: a change of
+ * either moves it) plus the attribute generation. */
+#define VERSION(s, g) (gen[HOST_OF(s, g)] + \
+		       (SLOT_GMEM(s) -> gen[PHOST_OF(s, g)] : 0) + attr[SPTE_OF(s, g)])
 
 inline print_tracker()
 {
@@ -90,8 +110,9 @@ inline print_tracker()
 
 /* The overlap [oa, ob) of invalidation (kind, as, lo, hi) with slot s, as
  * page offsets into the slot (oa == ob: none): a notifier reaches slots
- * with an hva through host pages (== hva), a guest_memfd punch the private
- * slots of its address space through gfns, a gfn zap or an attribute
+ * with an hva (guest_memfd slots too) through host pages (== hva), a
+ * guest_memfd punch the slots with a private copy in its address space
+ * through gfns, a gfn zap or an attribute
  * conversion every slot of every address space through gfns. */
 inline reach(kind, as, lo, hi)
 {
@@ -103,7 +124,8 @@ inline reach(kind, as, lo, hi)
 		oa = (lo > SLOT_HOST(s) -> lo - SLOT_HOST(s) : 0);
 		ob = (hi < SLOT_HOST(s) + SLOT_NPAGES(s) ->
 		      hi - SLOT_HOST(s) : SLOT_NPAGES(s))
-	:: kind != NOTIFIER && (kind != GMEM || (SLOT_PRIVATE(s) && SLOT_AS(s) == as)) &&
+	:: kind != NOTIFIER &&
+	   (kind != GMEM || ((SLOT_PRIVATE(s) || SLOT_GMEM(s)) && SLOT_AS(s) == as)) &&
 	   lo < SLOT_GFN(s) + SLOT_NPAGES(s) && hi > SLOT_GFN(s) ->
 		oa = (lo > SLOT_GFN(s) -> lo - SLOT_GFN(s) : 0);
 		ob = (hi < SLOT_GFN(s) + SLOT_NPAGES(s) ->
@@ -140,7 +162,8 @@ inline walk_hold(id, kind, as, lo, hi, y)
 			:: o < SLOT_NPAGES(s) ->
 				if
 				:: SLOT_GFN(s) + o >= lo && SLOT_GFN(s) + o < hi ->
-					cover[id] = cover[id] | (1 << (SLOT_SPTE(s) + o))
+					cover[id] = cover[id] | (1 << (SLOT_SPTE(s) + o));
+					pcover[id] = pcover[id] | (1 << (SLOT_SPTE(s) + o))
 				:: else -> skip
 				fi;
 				o++
@@ -175,19 +198,30 @@ inline walk_hold(id, kind, as, lo, hi, y)
 				o = oa;
 				do
 				:: o < ob ->
-					cover[id] = cover[id] | (1 << (SLOT_SPTE(s) + o));
+					if
+					:: kind != GMEM ->
+						cover[id] = cover[id] | (1 << (SLOT_SPTE(s) + o))
+					:: else -> skip
+					fi;
+					if
+					:: kind != NOTIFIER ->
+						pcover[id] = pcover[id] | (1 << (SLOT_SPTE(s) + o))
+					:: else -> skip
+					fi;
 					o++
 				:: else -> break
 				od
 			:: else -> skip
 			fi;
-			/* Only notifiers and hole punches change pages. */
+			/* Only notifiers and hole punches change pages: a
+			 * notifier the shared copy, a punch the private one. */
 			if
 			:: kind == NOTIFIER || kind == GMEM ->
 				o = oa;
 				do
 				:: o < ob ->
-					mask = mask | (1 << (SLOT_HOST(s) + o));
+					mask = mask | (1 << ((kind == GMEM -> SLOT_PHOST(s)
+									    : SLOT_HOST(s)) + o));
 					o++
 				:: else -> break
 				od
@@ -216,17 +250,31 @@ inline walk_hold(id, kind, as, lo, hi, y)
 }
 
 /* The attribute generation of every SPTE position the walk covered moves
- * (a gfn zap's end, an attribute conversion's phase 2). */
-inline change_attributes(id)
+ * (a gfn zap's end, an attribute conversion's phase 2); a conversion also
+ * sets the private attribute of the guest_memfd slots' positions (the
+ * xarray store). A gfn zap or a conversion covers both copies. */
+inline change_attributes(id, kind, to)
 {
-	o = 0;
+	s = 0;
 	do
-	:: o < NSPTE ->
-		if
-		:: (cover[id] >> o) & 1 -> attr[o]++
-		:: else -> skip
-		fi;
-		o++
+	:: s < NSLOTS ->
+		o = 0;
+		do
+		:: o < SLOT_NPAGES(s) ->
+			if
+			:: (cover[id] >> (SLOT_SPTE(s) + o)) & 1 ->
+				attr[SLOT_SPTE(s) + o]++;
+				if
+				:: kind == ATTR && SLOT_GMEM(s) ->
+					priv[SLOT_SPTE(s) + o] = to
+				:: else -> skip
+				fi
+			:: else -> skip
+			fi;
+			o++
+		:: else -> break
+		od;
+		s++
 	:: else -> break
 	od
 }
@@ -234,7 +282,7 @@ inline change_attributes(id)
 /* One invalidation: phase 1 as one step per lock hold, then for a gfn zap
  * end in the last hold; else phase 2 (no lock: the host changes the pages,
  * or the gfns' attributes change) and phase 3 (write lock: end). */
-inline invalidate(id, kind, as, lo, hi, y)
+inline invalidate(id, kind, as, lo, hi, y, to)
 {
 	d_step {
 		j = 0;
@@ -266,9 +314,10 @@ inline invalidate(id, kind, as, lo, hi, y)
 	:: kind == GFNZAP ->
 		/* The last hold ends it: attributes change, end. */
 		d_step {
-			change_attributes(id);
+			change_attributes(id, kind, to);
 			tr_end();
 			cover[id] = 0;
+			pcover[id] = 0;
 			began = false;
 			printf("@@ inval%d gfn zap: end\n", id);
 			print_tracker()
@@ -277,7 +326,7 @@ inline invalidate(id, kind, as, lo, hi, y)
 		/* Phase 2, no lock. */
 		d_step {
 			if
-			:: kind == ATTR && began -> change_attributes(id)
+			:: kind == ATTR && began -> change_attributes(id, kind, to)
 			:: else -> skip
 			fi;
 			o = 0;
@@ -300,6 +349,7 @@ inline invalidate(id, kind, as, lo, hi, y)
 			:: else -> skip
 			fi;
 			cover[id] = 0;
+			pcover[id] = 0;
 			began = false;
 			mask = 0;
 			printf("@@ inval%d phase 3: end\n", id);
@@ -317,28 +367,29 @@ proctype invalidator(byte id)
 	do
 	:: k < NINVS(id) ->
 		invalidate(id, INV_KIND(id, k), INV_AS(id, k), INV_LO(id, k),
-			   INV_HI(id, k), INV_YIELD(id, k));
+			   INV_HI(id, k), INV_YIELD(id, k), INV_TO(id, k));
 		k++
 	:: else -> break
 	od
 }
 
 /* The pre-check (lock-free, Linux 6.8+) and the locked check ask the same
- * question; in the model both are one atomic step, like every other. */
-#define CHECK(s, g, snap, r) \
-	tr_retry(SLOT_PRIVATE(s), g, HOST_OF(s, g), snap, r)
+ * question; in the model both are one atomic step, like every other. A
+ * fault on the private copy (p) has no hva. */
+#define CHECK(s, g, p, snap, r) \
+	tr_retry((p), g, HOST_OF(s, g), snap, r)
 
 inline locked_check(s, g)
 {
 	/* The locked check (mmu_lock for read): the oracle's verdict is taken
 	 * in the same step, so it sees exactly the state the tracker sees. */
 	d_step {
-		CHECK(s, g, snap_seq, r);
+		CHECK(s, g, ISPRIV(s, g), snap_seq, r);
 		stale = (VERSION(s, g) != snap_gen);
 		i = 0;
 		do
 		:: i < NINVAL ->
-			stale = stale || COVERED(SPTE_OF(s, g), i);
+			stale = stale || COVERED(SPTE_OF(s, g), i, ISPRIV(s, g));
 			i++
 		:: else -> break
 		od;
@@ -391,7 +442,8 @@ inline fault(id, s, g)
 	   fi;
 #ifdef EARLY_CHECK
 	   d_step {
-		CHECK(s, g, snap_seq, r);
+		/* Before resolving, the copy the attribute says now. */
+		CHECK(s, g, ISPRIV(s, g), snap_seq, r);
 		if
 		:: r == NONE -> printf("@@ vcpu%d pre-check 1: go\n", id)
 		:: else -> printf("@@ vcpu%d pre-check 1: early retry\n", id)
@@ -402,12 +454,18 @@ inline fault(id, s, g)
 	   :: r == NONE ->
 		d_step {
 			snap_gen = VERSION(s, g);
-			printf("@@ vcpu%d resolve: host page %d version %d\n",
-			       id, HOST_OF(s, g), snap_gen)
+			if
+			:: ISPRIV(s, g) ->
+				printf("@@ vcpu%d resolve: private page %d version %d\n",
+				       id, PAGE_OF(s, g), snap_gen)
+			:: else ->
+				printf("@@ vcpu%d resolve: host page %d version %d\n",
+				       id, PAGE_OF(s, g), snap_gen)
+			fi
 		};
 #ifdef EARLY_CHECK
 		d_step {
-			CHECK(s, g, snap_seq, r);
+			CHECK(s, g, ISPRIV(s, g), snap_seq, r);
 			if
 			:: r == NONE -> printf("@@ vcpu%d pre-check 2: go\n", id)
 			:: else -> printf("@@ vcpu%d pre-check 2: early retry\n", id)
@@ -446,6 +504,19 @@ init {
 	byte s, o;
 
 	atomic {
+		s = 0;
+		do
+		:: s < NSLOTS ->
+			o = 0;
+			do
+			:: o < SLOT_NPAGES(s) ->
+				priv[SLOT_SPTE(s) + o] = SLOT_INITPRIV(s);
+				o++
+			:: else -> break
+			od;
+			s++
+		:: else -> break
+		od;
 		start_actors()
 	};
 	(_nr_pr == 1);
