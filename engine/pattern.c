@@ -70,6 +70,7 @@ void pattern_defaults(int id, struct pattern_params *p)
 	p->yield_pages = 16;
 	p->slot_order = ORDER_KERNEL;
 	p->skip_present = true;
+	p->gmem_hva = true;
 	p->address_spaces = 1;
 	p->w_notifier = 1;
 	switch (id) {
@@ -154,6 +155,8 @@ const struct opt_spec *pattern_options(struct pattern_params *p)
 		  .help = "pre-checks also for trackers of eras without one (hva)" },
 		{ .name = "skip-present", .type = OPT_FLAG, .dest = &p->skip_present,
 		  .help = "an access to a present SPTE does not fault (0: it does)" },
+		{ .name = "gmem-hva", .type = OPT_FLAG, .dest = &p->gmem_hva,
+		  .help = "guest_memfd slots have an hva too, as in the kernel (0: private pages only)" },
 		U64_OPT("address-spaces", address_spaces, 1, VM_MAX_AS,
 			"2 mirrors every slot into a second (SMM) address space"),
 		U64_OPT("w-notifier", w_notifier, 0, 1000, "mixed: weight of notifier invalidations"),
@@ -182,6 +185,25 @@ static uint32_t add_slot(struct vm_layout *l, uint64_t gfn, uint64_t pages,
 	s->host_base = host;
 	s->private_mem = private_mem;
 	return l->n_slots++;
+}
+
+/* The private slot of private and mixed: private pages at host page
+ * `priv`, and with --gmem-hva (the kernel's shape) a shared copy on an hva
+ * of its own, `hva`, that no notifier window reaches; its gfns start
+ * private, as a confidential guest's do. */
+static uint32_t add_private_slot(const struct pattern_ctx *c, struct vm_layout *l,
+				 uint64_t gfn, uint64_t pages, uint64_t priv,
+				 uint64_t hva)
+{
+	uint32_t x;
+
+	if (!c->p.gmem_hva)
+		return add_slot(l, gfn, pages, priv, true);
+	x = add_slot(l, gfn, pages, hva, false);
+	l->slots[x].gmem = true;
+	l->slots[x].gmem_base = priv;
+	l->slots[x].init_private = true;
+	return x;
 }
 
 static void add_segment(struct pattern_ctx *c, uint32_t slot,
@@ -279,7 +301,7 @@ static void build_layout(struct pattern_ctx *c, struct vm_layout *l)
 	case PAT_PRIVATE:
 		/* A shared slot, and a private (guest_memfd) slot after it. */
 		add_segment(c, add_slot(l, 0, P, 0, false), l);
-		x = add_slot(l, P, P, P, true);
+		x = add_private_slot(c, l, P, P, P, 2 * P);
 		add_segment(c, x, l);
 		c->gmem_base = l->slots[x].base_gfn;
 		c->notifier = (struct hva_window){ 0, P };
@@ -291,7 +313,7 @@ static void build_layout(struct pattern_ctx *c, struct vm_layout *l)
 		add_segment(c, add_slot(l, 0, P, 0, false), l);
 		add_segment(c, add_slot(l, P, P, P, false), l);
 		add_segment(c, add_slot(l, p->alias_distance, P, 0, false), l);
-		x = add_slot(l, p->alias_distance + P, P, 2 * P, true);
+		x = add_private_slot(c, l, p->alias_distance + P, P, 2 * P, 3 * P);
 		add_segment(c, x, l);
 		c->gmem_base = l->slots[x].base_gfn;
 		c->notifier = (struct hva_window){ 0, 2 * P };
@@ -313,9 +335,14 @@ static void mirror_address_space(struct pattern_ctx *c, struct vm_layout *l)
 	uint32_t n = l->n_slots, nseg = c->n_segments;
 	uint64_t next_host = 0;
 
-	for (uint32_t i = 0; i < n; i++)
-		if (l->slots[i].host_base + l->slots[i].npages > next_host)
-			next_host = l->slots[i].host_base + l->slots[i].npages;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct memslot *s = &l->slots[i];
+
+		if (s->host_base + s->npages > next_host)
+			next_host = s->host_base + s->npages;
+		if (s->gmem && s->gmem_base + s->npages > next_host)
+			next_host = s->gmem_base + s->npages;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		struct memslot *s = &l->slots[l->n_slots];
 
@@ -326,6 +353,9 @@ static void mirror_address_space(struct pattern_ctx *c, struct vm_layout *l)
 		 * of a private slot gets private memory of its own. */
 		if (s->private_mem) {
 			s->host_base = next_host;
+			next_host += s->npages;
+		} else if (s->gmem) {
+			s->gmem_base = next_host;
 			next_host += s->npages;
 		}
 		l->n_slots++;
@@ -420,6 +450,11 @@ static bool pattern_next_inval(const struct workload *wl, struct actor *a,
 		out->kind = kind == 1 ? INVAL_GFN_ZAP : INVAL_ATTR;
 		out->start = c->zap_gfn_start + rng_below(&a->rng, c->zap_gfn_pages);
 		out->end = out->start + draw_len(c, a);
+		/* Either way, half the time: the guest shares buffers and
+		 * takes them back. Only a slot with both copies cares, so
+		 * the earlier shape draws nothing (and keeps its counts). */
+		if (kind == 3 && p->gmem_hva)
+			out->to_private = (uint32_t)rng_below(&a->rng, 2);
 	} else {
 		out->kind = INVAL_GMEM;
 		out->as_id = (uint32_t)rng_below(&a->rng, p->address_spaces);

@@ -52,6 +52,10 @@ struct pattern_params {
 	int slot_order;          /* enum slot_order */
 	bool precheck_any_tracker; /* pre-checks for hva too */
 	bool skip_present;       /* accesses to present SPTEs do not fault */
+	bool gmem_hva;           /* guest_memfd slots as the kernel has them: an
+				  * hva (shared copy) and a binding (private
+				  * copy) at the same gfns; 0: private pages
+				  * only, no hva (the earlier model) */
 	uint64_t address_spaces; /* 2: SMM, every slot mirrored in AS 1 */
 	/* mixed: relative weights of the invalidation kinds */
 	uint64_t w_notifier, w_gfn_zap, w_gmem, w_attr;

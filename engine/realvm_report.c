@@ -100,7 +100,7 @@ static void print_header(FILE *out, const struct realvm_case *c)
 		fprintf(out, "  slot %-12s as %u  gfn 0x%09" PRIx64 "  %8" PRIu64
 			" pages  host page %8" PRIu64 "%s\n", c->built.info[i].name,
 			l->slots[i].as_id, l->slots[i].base_gfn, l->slots[i].npages,
-			l->slots[i].host_base, l->slots[i].private_mem ? "  private" : "");
+			l->slots[i].host_base, slot_has_private(&l->slots[i]) ? "  private" : "");
 	fprintf(out, "fault: %.2f us (%s)\n", c->clock.fault_us, c->clock.fault_src);
 	if (c->clock.retry_us > 0)
 		fprintf(out, "retry: %.2f us (%s)\n", c->clock.retry_us,
@@ -180,7 +180,7 @@ static void write_layout(struct json_writer *j, const struct realvm_case *c)
 		json_u64(j, "gfn", l->slots[i].base_gfn);
 		json_u64(j, "pages", l->slots[i].npages);
 		json_u64(j, "host_page", l->slots[i].host_base);
-		json_bool(j, "private", l->slots[i].private_mem);
+		json_bool(j, "private", slot_has_private(&l->slots[i]));
 		json_end_object(j);
 	}
 	json_end_array(j);

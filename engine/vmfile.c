@@ -318,7 +318,7 @@ static int parse_block(struct vm_preset *p, char **tok, int n, int line,
 
 	if (n < 2 || !valid_name(tok[1]))
 		return fail(err, len, "%s:%d: block: expected 'block NAME size=EXPR "
-			    "[private]'", p->path, line);
+			    "[gmem|private]'", p->path, line);
 	if (block_index(p, tok[1]) >= 0)
 		return fail(err, len, "%s:%d: block '%s' defined twice", p->path,
 			    line, tok[1]);
@@ -338,12 +338,18 @@ static int parse_block(struct vm_preset *p, char **tok, int n, int line,
 			has_size = true;
 		} else if (strcmp(tok[i], "private") == 0) {
 			b->private_mem = true;
+		} else if (strcmp(tok[i], "gmem") == 0) {
+			b->gmem = true;
 		} else {
 			return fail(err, len, "%s:%d: block: unknown item '%s'; "
-				    "expected size=EXPR or private", p->path,
+				    "expected size=EXPR, gmem or private", p->path,
 				    line, tok[i]);
 		}
 	}
+	if (b->gmem && b->private_mem)
+		return fail(err, len, "%s:%d: block '%s': gmem (an hva and a "
+			    "guest_memfd) or private (guest_memfd only), not both",
+			    p->path, line, b->name);
 	if (!has_size)
 		return fail(err, len, "%s:%d: block '%s' has no size=", p->path,
 			    line, b->name);
@@ -753,7 +759,13 @@ int vm_preset_build(const struct vm_preset *p, uint64_t ram, struct vm_built *b,
 		b->blocks[i].host_base = host;
 		b->blocks[i].npages = (uint64_t)block_bytes[i] / PAGE;
 		b->blocks[i].private_mem = vb->private_mem;
+		b->blocks[i].gmem = vb->gmem;
 		host += b->blocks[i].npages;
+		/* The private copy: pages of its own after the shared one. */
+		if (vb->gmem) {
+			b->blocks[i].gmem_base = host;
+			host += b->blocks[i].npages;
+		}
 	}
 	b->n_blocks = p->n_blocks;
 	b->layout.n_as = p->n_as;
@@ -798,6 +810,11 @@ int vm_preset_build(const struct vm_preset *p, uint64_t ram, struct vm_built *b,
 					    p->path, s->line, VM_MAX_SLOTS);
 			m->as_id = s->as_id;
 			m->private_mem = p->blocks[s->block].private_mem;
+			m->gmem = p->blocks[s->block].gmem;
+			m->init_private = m->gmem;
+			if (m->gmem)
+				m->gmem_base = b->blocks[s->block].gmem_base +
+					       (uint64_t)off / PAGE + k * each;
 			m->base_gfn = first;
 			m->npages = each;
 			m->host_base = b->blocks[s->block].host_base +
@@ -841,13 +858,13 @@ bool vm_source_applies(const struct vm_source *s, const struct vm_built *b,
 		bool hit = false;
 
 		switch (s->target) {
-		case TGT_ANON: hit = !m->private_mem; break;
-		case TGT_GUEST_RAM: hit = !m->private_mem && (f & VMF_RAM); break;
-		case TGT_HOTPLUG: hit = !m->private_mem && (f & VMF_HOTPLUG); break;
+		case TGT_ANON: hit = !slot_has_private(m); break;
+		case TGT_GUEST_RAM: hit = !slot_has_private(m) && (f & VMF_RAM); break;
+		case TGT_HOTPLUG: hit = !slot_has_private(m) && (f & VMF_HOTPLUG); break;
 		case TGT_REMOVABLE: hit = (f & VMF_REMOVABLE) != 0; break;
-		case TGT_PRIVATE: hit = m->private_mem; break;
+		case TGT_PRIVATE: hit = slot_has_private(m); break;
 		}
-		if (hit && s->kind == SRC_CONVERT && !m->private_mem)
+		if (hit && s->kind == SRC_CONVERT && !slot_has_private(m))
 			hit = false;
 		if (hit)
 			return true;

@@ -36,7 +36,10 @@ struct vmf_expr {
 struct vmf_block {
 	char name[VMF_NAME];
 	struct vmf_expr size;
-	bool private_mem; /* guest_memfd: no hva */
+	bool private_mem; /* guest_memfd only, no hva (the earlier shape) */
+	bool gmem;        /* shared memory with a guest_memfd: every slot on it
+			   * has both copies, its gfns private (the kernel's
+			   * shape of a confidential guest's RAM) */
 	int line;
 };
 
@@ -95,7 +98,8 @@ struct vm_built {
 	struct {
 		char name[VMF_NAME];
 		uint64_t host_base, npages;
-		bool private_mem;
+		uint64_t gmem_base; /* gmem: the private copy's first page */
+		bool private_mem, gmem;
 	} blocks[VMF_MAX_BLOCKS];
 	uint64_t ram_bytes;
 };
