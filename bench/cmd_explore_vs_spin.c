@@ -261,7 +261,7 @@ int cmd_explore_vs_spin(int argc, char **argv)
 	int n_tr = opts_choices_with_all(tracker_names(), tr_choices, MAX_NAMES);
 	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, reduce = 0, n = 0, rc = 0;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
-	bool json = false, vs_spin = false;
+	bool json = false, vs_spin = false, atomic_walks = false;
 	const char *file = NULL;
 	struct scenario *sc = NULL;
 	struct opts_result o;
@@ -282,6 +282,8 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		  .choices = reduce_names, .help = "the explorer's reduction: off (default), symmetry, por, on" },
 		{ .name = "max-states", .type = OPT_U64, .dest = &max_states,
 		  .min = 1, .max = UINT32_MAX - 1, .help = "explorer state limit" },
+		{ .name = "atomic-walks", .type = OPT_FLAG, .dest = &atomic_walks,
+		  .help = "no mmu_lock yield inside a walk, in both checkers (the model before the fidelity pass)" },
 		{ .name = "json", .type = OPT_FLAG, .dest = &json,
 		  .help = "JSON instead of the table" },
 		OPT_END
@@ -295,7 +297,7 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		printf("usage: bench explore --vs-spin [--scenario=NAME|all | "
 		       "--scenario-file=F] [--tracker=NAME|all]\n"
 		       "       [--early-check=both|on|off] [--reduce=off|symmetry|por|on] "
-		       "[--json]\n"
+		       "[--atomic-walks] [--json]\n"
 		       "Runs the explorer and spin (spin/model/retry.pml, instantiated "
 		       "with the world generated\nfrom the scenario file) on the same "
 		       "scenario x tracker and prints both verdicts,\nstates and times; "
@@ -329,6 +331,13 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		n_sc = 1;
 		sc_idx = 1;
 	}
+	/* Both checkers take a walk's yield points from the file, so one
+	 * lock hold per walk there is what --atomic-walks means to both
+	 * (for the explorer it equals its own --atomic-walks). */
+	for (int s = 0; atomic_walks && s < n_sc; s++)
+		for (uint32_t i = 0; i < sc[s].n_invals; i++)
+			for (uint32_t k = 0; k < sc[s].n_inval_plans[i]; k++)
+				sc[s].invals[i][k].yield = YIELD_NEVER;
 	if (!spin_available(err, sizeof(err))) {
 		fprintf(stderr, "bench explore --vs-spin: %s\n", err);
 		free(sc);
