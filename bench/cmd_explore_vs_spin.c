@@ -107,7 +107,8 @@ static const char *compare_trails(const struct explore_result *ex,
 }
 
 static int run_row(struct row *r, const struct scenario *sc,
-		   uint32_t max_states, unsigned reduce, char *err, size_t errlen)
+		   uint32_t max_states, unsigned reduce, bool keep_dir,
+		   char *err, size_t errlen)
 {
 	struct explore_options eo = { .early_check = r->early,
 				      .max_states = max_states,
@@ -128,8 +129,14 @@ static int run_row(struct row *r, const struct scenario *sc,
 	}
 	spin_opts_default(&so);
 	so.early_check = r->early;
+	so.keep_dir = keep_dir;
 	if (spin_check_world(sc, r->tracker, &so, &r->sp, err, errlen) < 0)
 		return -1;
+	/* On stderr, so the table and the JSON stay what they are. */
+	if (keep_dir)
+		fprintf(stderr, "bench explore --vs-spin: %s %s pre-checks %s: "
+			"spin's work directory kept: %s\n", r->scenario,
+			r->tracker, r->early ? "on" : "off", r->sp.dir);
 	r->agree = r->ex.complete && r->ex_violation == r->sp.violation;
 	r->trail = r->ex_violation && r->sp.violation ?
 		   compare_trails(&r->ex, &r->sp) : "-";
@@ -261,7 +268,7 @@ int cmd_explore_vs_spin(int argc, char **argv)
 	int n_tr = opts_choices_with_all(tracker_names(), tr_choices, MAX_NAMES);
 	int sc_idx = n_sc, tr_idx = n_tr, early = EARLY_BOTH, reduce = 0, n = 0, rc = 0;
 	uint64_t max_states = EXPLORE_DEFAULT_MAX_STATES;
-	bool json = false, vs_spin = false, atomic_walks = false;
+	bool json = false, vs_spin = false, atomic_walks = false, keep_dir = false;
 	const char *file = NULL;
 	struct scenario *sc = NULL;
 	struct opts_result o;
@@ -284,6 +291,8 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		  .min = 1, .max = UINT32_MAX - 1, .help = "explorer state limit" },
 		{ .name = "atomic-walks", .type = OPT_FLAG, .dest = &atomic_walks,
 		  .help = "no mmu_lock yield inside a walk, in both checkers (the model before the fidelity pass)" },
+		{ .name = "keep-dir", .type = OPT_FLAG, .dest = &keep_dir,
+		  .help = "keep spin's work directory of each row (model.pml, pan.c, pan.out) and name it on stderr" },
 		{ .name = "json", .type = OPT_FLAG, .dest = &json,
 		  .help = "JSON instead of the table" },
 		OPT_END
@@ -297,7 +306,7 @@ int cmd_explore_vs_spin(int argc, char **argv)
 		printf("usage: bench explore --vs-spin [--scenario=NAME|all | "
 		       "--scenario-file=F] [--tracker=NAME|all]\n"
 		       "       [--early-check=both|on|off] [--reduce=off|symmetry|por|on] "
-		       "[--atomic-walks] [--json]\n"
+		       "[--atomic-walks] [--keep-dir] [--json]\n"
 		       "Runs the explorer and spin (spin/model/retry.pml, instantiated "
 		       "with the world generated\nfrom the scenario file) on the same "
 		       "scenario x tracker and prints both verdicts,\nstates and times; "
@@ -364,7 +373,8 @@ int cmd_explore_vs_spin(int argc, char **argv)
 				r->early = m == 0;
 				n++;
 				if (run_row(r, &sc[s], (uint32_t)max_states,
-					    reduce_bits[reduce], err, sizeof(err)) < 0) {
+					    reduce_bits[reduce], keep_dir, err,
+					    sizeof(err)) < 0) {
 					fprintf(stderr, "bench explore --vs-spin: %s/%s: %s\n",
 						r->scenario, r->tracker, err);
 					rc = 1;
