@@ -17,28 +17,6 @@
 #include "model/tracker.h"
 
 #define K 3
-#define START(t, i) ((t)->priv[2 * (i)])
-#define END(t, i) ((t)->priv[2 * (i) + 1])
-
-static void set_range(struct tracker_state *t, int i, uint64_t s, uint64_t e)
-{
-	WRITE_ONCE(START(t, i), s);
-	WRITE_ONCE(END(t, i), e);
-}
-
-/* What merging [s0,e0) and [s1,e1) adds: the gfns between them. */
-static uint64_t gap(uint64_t s0, uint64_t e0, uint64_t s1, uint64_t e1)
-{
-	uint64_t lo = e0 < e1 ? e0 : e1, hi = s0 > s1 ? s0 : s1;
-
-	return hi > lo ? hi - lo : 0;
-}
-
-static void merge_into(struct tracker_state *t, int i, uint64_t s, uint64_t e)
-{
-	set_range(t, i, s < START(t, i) ? s : START(t, i),
-		  e > END(t, i) ? e : END(t, i));
-}
 
 static void krange_begin(struct tracker_state *t, const struct inval_ctx *inv)
 {
@@ -46,7 +24,7 @@ static void krange_begin(struct tracker_state *t, const struct inval_ctx *inv)
 	WRITE_ONCE(t->in_progress, t->in_progress + 1);
 	if (t->in_progress == 1)
 		for (int i = 0; i < K; i++)
-			set_range(t, i, 0, 0);
+			priv_range_set(t, i, 0, 0);
 }
 
 static void krange_range_add(struct tracker_state *t,
@@ -60,35 +38,35 @@ static void krange_range_add(struct tracker_state *t,
 		tracker_warn(t, WARN_ADD_OUTSIDE_BEGIN_END);
 	/* Touching or overlapping a range: grow it, nothing is added. */
 	for (int i = 0; i < K; i++)
-		if (END(t, i) && !gap(START(t, i), END(t, i), s, e)) {
-			merge_into(t, i, s, e);
+		if (PRIV_END(t, i) && !priv_range_gap(t, i, s, e)) {
+			priv_range_merge(t, i, s, e);
 			return;
 		}
 	for (int i = 0; i < K; i++)
-		if (!END(t, i)) {
-			set_range(t, i, s, e);
+		if (!PRIV_END(t, i)) {
+			priv_range_set(t, i, s, e);
 			return;
 		}
 	/* Full: the cheapest of "new into range i" and "range i into j". */
 	best = UINT64_MAX;
 	for (int i = 0; i < K; i++) {
-		uint64_t g = gap(START(t, i), END(t, i), s, e);
+		uint64_t g = priv_range_gap(t, i, s, e);
 
 		if (g < best)
 			best = g, bi = i, bj = -1;
 		for (int j = i + 1; j < K; j++) {
-			g = gap(START(t, i), END(t, i), START(t, j), END(t, j));
+			g = priv_range_gap(t, i, PRIV_START(t, j), PRIV_END(t, j));
 			if (g < best)
 				best = g, bi = i, bj = j;
 		}
 	}
 	if (bj < 0) {
-		merge_into(t, bi, s, e);
+		priv_range_merge(t, bi, s, e);
 		return;
 	}
 	/* Widen i first: between the two writes both ranges stay covered. */
-	merge_into(t, bi, START(t, bj), END(t, bj));
-	set_range(t, bj, s, e);
+	priv_range_merge(t, bi, PRIV_START(t, bj), PRIV_END(t, bj));
+	priv_range_set(t, bj, s, e);
 }
 
 static void krange_end(struct tracker_state *t, const struct inval_ctx *inv)
@@ -101,10 +79,10 @@ static bool in_ranges(struct tracker_state *t, uint64_t gfn, bool *any)
 {
 	*any = false;
 	for (int i = 0; i < K; i++) {
-		uint64_t e = READ_ONCE(END(t, i));
+		uint64_t e = READ_ONCE(PRIV_END(t, i));
 
 		*any |= e != 0;
-		if (gfn < e && gfn >= READ_ONCE(START(t, i)))
+		if (gfn < e && gfn >= READ_ONCE(PRIV_START(t, i)))
 			return true;
 	}
 	return false;

@@ -205,4 +205,42 @@ enum retry_verdict gfn_keyed_retry_unsafe(struct tracker_state *t,
 /* "gfn [a,b)" or "INVALID": the shared range of a gfn-keyed tracker. */
 void gfn_keyed_describe(const struct tracker_state *t, char *buf, size_t len);
 
+/* Several ranges in the private words (krange; the test-only tworange):
+ * range i is priv[2i] (start) and priv[2i + 1] (end), end == 0 a free
+ * place, since a recorded range is never empty and the block starts
+ * zeroed. Written with WRITE_ONCE: the lock-free pre-check reads them. */
+#define PRIV_START(t, i) ((t)->priv[2 * (i)])
+#define PRIV_END(t, i) ((t)->priv[2 * (i) + 1])
+
+static inline void priv_range_set(struct tracker_state *t, int i, uint64_t s,
+				  uint64_t e)
+{
+	WRITE_ONCE(PRIV_START(t, i), s);
+	WRITE_ONCE(PRIV_END(t, i), e);
+}
+
+/* What merging [s0,e0) and [s1,e1) adds: the gfns between them. */
+static inline uint64_t range_gap(uint64_t s0, uint64_t e0, uint64_t s1,
+				 uint64_t e1)
+{
+	uint64_t lo = e0 < e1 ? e0 : e1, hi = s0 > s1 ? s0 : s1;
+
+	return hi > lo ? hi - lo : 0;
+}
+
+/* What growing range i to take in [s,e) adds. */
+static inline uint64_t priv_range_gap(const struct tracker_state *t, int i,
+				      uint64_t s, uint64_t e)
+{
+	return range_gap(PRIV_START(t, i), PRIV_END(t, i), s, e);
+}
+
+/* Range i grown to cover [s,e) as well. */
+static inline void priv_range_merge(struct tracker_state *t, int i,
+				    uint64_t s, uint64_t e)
+{
+	priv_range_set(t, i, s < PRIV_START(t, i) ? s : PRIV_START(t, i),
+		       e > PRIV_END(t, i) ? e : PRIV_END(t, i));
+}
+
 #endif

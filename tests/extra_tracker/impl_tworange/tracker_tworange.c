@@ -13,30 +13,13 @@
 
 #include "model/tracker.h"
 
-#define START(t, i) ((t)->priv[2 * (i)])
-#define END(t, i) ((t)->priv[2 * (i) + 1])
-
-static void set_range(struct tracker_state *t, int i, uint64_t s, uint64_t e)
-{
-	WRITE_ONCE(START(t, i), s);
-	WRITE_ONCE(END(t, i), e);
-}
-
-/* What merging [s0,e0) and [s1,e1) adds: the gfns between them. */
-static uint64_t gap(uint64_t s0, uint64_t e0, uint64_t s1, uint64_t e1)
-{
-	uint64_t lo = e0 < e1 ? e0 : e1, hi = s0 > s1 ? s0 : s1;
-
-	return hi > lo ? hi - lo : 0;
-}
-
 static void tworange_begin(struct tracker_state *t, const struct inval_ctx *inv)
 {
 	(void)inv;
 	WRITE_ONCE(t->in_progress, t->in_progress + 1);
 	if (t->in_progress == 1) {
-		set_range(t, 0, 0, 0);
-		set_range(t, 1, 0, 0);
+		priv_range_set(t, 0, 0, 0);
+		priv_range_set(t, 1, 0, 0);
 	}
 }
 
@@ -50,30 +33,28 @@ static void tworange_range_add(struct tracker_state *t,
 	if (!t->in_progress)
 		tracker_warn(t, WARN_ADD_OUTSIDE_BEGIN_END);
 	for (int i = 0; i < 2; i++)
-		if (!END(t, i)) {
-			set_range(t, i, s, e);
+		if (!PRIV_END(t, i)) {
+			priv_range_set(t, i, s, e);
 			return;
 		}
 	/* Both taken: widen the choice that adds the fewest gfns. */
-	grow0 = gap(START(t, 0), END(t, 0), s, e);
-	grow1 = gap(START(t, 1), END(t, 1), s, e);
-	grow01 = gap(START(t, 0), END(t, 0), START(t, 1), END(t, 1));
+	grow0 = priv_range_gap(t, 0, s, e);
+	grow1 = priv_range_gap(t, 1, s, e);
+	grow01 = priv_range_gap(t, 0, PRIV_START(t, 1), PRIV_END(t, 1));
 	if (grow01 < grow0 && grow01 < grow1) {
-		set_range(t, 0, START(t, 0) < START(t, 1) ? START(t, 0) : START(t, 1),
-			  END(t, 0) > END(t, 1) ? END(t, 0) : END(t, 1));
-		set_range(t, 1, s, e);
+		priv_range_merge(t, 0, PRIV_START(t, 1), PRIV_END(t, 1));
+		priv_range_set(t, 1, s, e);
 		return;
 	}
 	int i = grow0 <= grow1 ? 0 : 1;
 
-	set_range(t, i, s < START(t, i) ? s : START(t, i),
-		  e > END(t, i) ? e : END(t, i));
+	priv_range_merge(t, i, s, e);
 }
 
 static bool in_ranges(struct tracker_state *t, uint64_t gfn)
 {
 	for (int i = 0; i < 2; i++)
-		if (gfn >= READ_ONCE(START(t, i)) && gfn < READ_ONCE(END(t, i)))
+		if (gfn >= READ_ONCE(PRIV_START(t, i)) && gfn < READ_ONCE(PRIV_END(t, i)))
 			return true;
 	return false;
 }
@@ -84,7 +65,7 @@ static enum retry_verdict tworange_retry(struct tracker_state *t,
 {
 	if (READ_ONCE(t->in_progress)) {
 		/* No range yet while in progress: a KVM bug, retry (as union). */
-		if (!READ_ONCE(END(t, 0)) && !READ_ONCE(END(t, 1))) {
+		if (!READ_ONCE(PRIV_END(t, 0)) && !READ_ONCE(PRIV_END(t, 1))) {
 			tracker_warn(t, WARN_RANGE_INVALID_IN_PROGRESS);
 			return RETRY_RANGE;
 		}
