@@ -128,9 +128,21 @@ int vm_init(struct vm *vm, const struct vm_layout *l,
 	if (!st)
 		return -ENOMEM;
 	tracker_state_init(&st->tracker);
+	if (run_map_init(&vm->attr, l->n_sptes)) {
+		free(st);
+		return -ENOMEM;
+	}
 	vm->st = vm->st_own = st;
 	spte_map_init(&vm->map, l->n_sptes);
-	sparse_map_init(&vm->priv, l->n_sptes);
+	/* Absent a conversion every position reads 0: a slot that boots
+	 * private is one run. */
+	for (uint32_t k = 0; k < l->n_slots; k++) {
+		const struct memslot *s = &l->slots[k];
+
+		if (s->gmem && s->init_private)
+			run_map_set(&vm->attr, s->spte_base,
+				    s->spte_base + s->npages, 1);
+	}
 	return 0;
 }
 
@@ -139,7 +151,7 @@ void vm_destroy(struct vm *vm)
 	if (!vm->st_own)
 		return;
 	spte_map_destroy(&vm->map);
-	sparse_map_destroy(&vm->priv);
+	run_map_destroy(&vm->attr);
 	free(vm->st_own);
 	vm->st = vm->st_own = NULL;
 }
@@ -172,35 +184,32 @@ void vm_load_pages(struct vm *vm, const uint64_t *img)
 	spte_map_load(&vm->map, img, img + n, n);
 	for (uint32_t k = 0; k < vm->layout->n_slots; k++) {
 		const struct memslot *s = &vm->layout->slots[k];
-		uint32_t old;
+		const uint64_t *priv = img + 2 * n + s->spte_base;
 
 		if (!s->gmem)
 			continue;
-		for (uint64_t g = 0; g < s->npages; g++)
-			sparse_map_set(&vm->priv, s->spte_base + g,
-				       (uint32_t)img[2 * n + s->spte_base + g], &old);
+		/* One set per run of the image. */
+		for (uint64_t g = 0, end; g < s->npages; g = end) {
+			for (end = g + 1; end < s->npages && priv[end] == priv[g];)
+				end++;
+			run_map_set(&vm->attr, s->spte_base + g,
+				    s->spte_base + end, (uint32_t)priv[g]);
+		}
 	}
 }
 
 bool vm_gmem_private_(const struct vm *vm, const struct memslot *s,
 		      uint64_t gfn)
 {
-	uint32_t v;
-
-	if (sparse_map_get(&vm->priv, slot_spte_index(s, gfn), &v))
-		return v != 0;
-	return s->init_private;
+	return run_map_get(&vm->attr, slot_spte_index(s, gfn)) != 0;
 }
 
 void vm_set_private(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
 		    uint64_t gfn_end, bool priv)
 {
-	uint32_t old;
-
-	if (!s->gmem)
-		return;
-	for (uint64_t g = gfn_start; g < gfn_end; g++)
-		sparse_map_set(&vm->priv, slot_spte_index(s, g), priv, &old);
+	if (s->gmem && gfn_start < gfn_end)
+		run_map_set(&vm->attr, slot_spte_index(s, gfn_start),
+			    slot_spte_index(s, gfn_end), priv);
 }
 
 /* Adds the positions of slot s whose copy at `base` holds pages of

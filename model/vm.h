@@ -19,6 +19,9 @@
  * the SPTEs and the versions of what they map (model/spte_map.h, keyed by
  * SPTE index). Every operation on it costs O(levels + SPTEs present in the
  * range), so a step on a 16 TiB guest costs what it costs on a 16 MiB one.
+ * The guest_memfd slots' memory attribute is kept apart, as maximal runs
+ * per SPTE position (model/run_map.h): a conversion costs O(log n + runs
+ * it covers) and memory grows with the runs, not the span converted.
  * The threaded engine shares one struct vm between threads (see the map
  * for who may run concurrently). The explorer stores a state as the header
  * followed by a dense image of the map (vm_save_pages/vm_load_pages): its
@@ -33,6 +36,7 @@
 #include <stdint.h>
 
 #include "model/oracle.h"
+#include "model/run_map.h"
 #include "model/sparse_map.h"
 #include "model/spte_map.h"
 #include "model/tracker.h"
@@ -101,9 +105,8 @@ struct vm {
 	struct vm_state *st;
 	struct vm_state *st_own;  /* vm_init's header (vm_attach may move st) */
 	struct spte_map map;      /* per SPTE index: the SPTE and its version */
-	struct sparse_map priv;   /* per SPTE index of a gmem slot: the
-				   * private attribute (1/0) where it was ever
-				   * set; absent: the slot's init_private */
+	struct run_map attr;      /* per SPTE index of a gmem slot: the
+				   * private attribute (1/0), as runs */
 	pthread_rwlock_t *mmu_lock; /* NULL when steps run one at a time */
 };
 
@@ -165,8 +168,9 @@ static inline bool vm_gfn_private(const struct vm *vm, const struct memslot *s,
 {
 	return s->gmem ? vm_gmem_private_(vm, s, gfn) : s->private_mem;
 }
-/* KVM_SET_MEMORY_ATTRIBUTES' xarray store on a gmem slot's gfns: O(pages).
- * Slots without a binding keep their one copy. */
+/* KVM_SET_MEMORY_ATTRIBUTES' xarray store on a gmem slot's gfns:
+ * O(log runs + runs covered), whatever the span. Slots without a binding
+ * keep their one copy. */
 void vm_set_private(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
 		    uint64_t gfn_end, bool priv);
 
