@@ -15,8 +15,12 @@ import json
 import statistics
 import sys
 
+# As report/gate/compare_gbench.c: families over their floors, then the
+# cross-family floors, and the machine's bare lock in neither.
 FAMILIES = [("check/", "check/nop"), ("check_inflight/", "check_inflight/nop"),
-            ("path/", "path/rwlock"), ("sim/", "sim/nop")]
+            ("path/", "path/nop"), ("sim/", "sim/nop")]
+CROSS = [("path/nop", "check/nop")]
+EXCLUDED = {"path/rwlock"}
 
 
 def medians(run, key):
@@ -47,7 +51,8 @@ def main(runs):
     for prefix, floor in FAMILIES:
         rows = []
         for name in sorted(cpu[0]):
-            if not name.startswith(prefix) or name == floor or "/" in name[len(prefix):]:
+            if (not name.startswith(prefix) or name == floor or
+                    name in EXCLUDED or "/" in name[len(prefix):]):
                 continue
             q = [c[name] / c[floor] for c in cpu]
             rows.append((spread(q), name, min(q), max(q)))
@@ -58,6 +63,11 @@ def main(runs):
         print(f"ratio {prefix}X / {floor} (cpu_time): worst spread "
               f"{100 * s:.0f}% ({name}: {lo:.3g}..{hi:.3g}); per tracker: " +
               ", ".join(f"{n[len(prefix):]} {100 * v:.0f}%" for v, n, _, _ in rows))
+    for name, floor in CROSS:
+        q = [c[name] / c[floor] for c in cpu]
+        all_ratio.append(spread(q))
+        print(f"ratio {name} / {floor} (cpu_time): spread "
+              f"{100 * spread(q):.0f}% ({min(q):.3g}..{max(q):.3g})")
     for label, m in (("cpu_time", cpu), ("real_time", real)):
         sp = sorted((spread([x[n] for x in m]), n) for n in m[0])
         micro = [v for v, n in sp if not n.startswith(("stress/", "shim/"))]

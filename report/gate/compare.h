@@ -6,7 +6,8 @@
  * Instruction counts (icount.json) must not grow by more than icount_pct.
  * Google Benchmark outputs are compared per benchmark: the safety counters
  * (fn, stale_sptes) must not become non-zero; time is gated as same-run
- * ratios (check/X / check/nop, path/X / path/rwlock, sim/X / sim/nop) at
+ * ratios (check/X / check/nop, path/X / path/nop, path/nop / check/nop,
+ * sim/X / sim/nop) at
  * ratio_pct; absolute timings only when a threshold is given, then with a
  * two-sided Mann-Whitney U test over repetitions.
  *
