@@ -48,8 +48,11 @@ static void check_sweep(const struct live_params *base)
 		      "%s: %llu faults, %llu invalidations", pt->name,
 		      (unsigned long long)pt->s[0].faults,
 		      (unsigned long long)pt->s[0].invalidations);
+		/* Measured at all, not how they compare: cycle and drop are
+		 * medians of different samples, and under TSan's slowdown a
+		 * cycle's median fell below the drop's. */
 		CHECK(pt->t.guest_us_per_fault > 0 && pt->t.drop_us > 0 &&
-		      pt->t.cycle_us >= pt->t.drop_us,
+		      pt->t.cycle_us > 0,
 		      "%s: timing %g/%g/%g", pt->name, pt->t.guest_us_per_fault,
 		      pt->t.drop_us, pt->t.cycle_us);
 	}
