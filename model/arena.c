@@ -118,7 +118,7 @@ static void *map_chunk(size_t bytes, bool huge)
 static void *alloc_locked(struct arena *a, size_t size)
 {
 	struct arena_chunk *c = a->chunks;
-	size_t align = size % 64 == 0 ? 64 : 8;
+	size_t align = size % 64 == 0 ? 64 : size % 32 == 0 ? 32 : 8;
 	size_t at;
 	void *p;
 

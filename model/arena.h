@@ -30,7 +30,9 @@ void arena_init(struct arena *a);
 void arena_destroy(struct arena *a);
 
 /* Zeroed, 8-byte aligned; 64-byte aligned when size is a multiple of 64
- * (a node laid out in cache lines then costs one line per lookup level).
+ * (a node laid out in cache lines then costs one line per lookup level),
+ * 32-byte aligned when a multiple of 32 (such an object never straddles
+ * two lines).
  * Aborts with a message when memory runs out: the model's steps have no
  * error path, and a half-built map is worse. */
 void *arena_alloc(struct arena *a, size_t size);

@@ -37,8 +37,9 @@ size_t spte_map_bytes(const struct spte_map *m)
 /* ---- making paths -------------------------------------------------------- */
 
 /* Follows key's path from the root while it exists, recording in path[l]
- * the slot taken at level l: returns key's leaf (*l: its parent's level),
- * or NULL at the slot that is empty or holds another key's leaf (*n, *l:
+ * the slot taken at level l: returns the leaf of key's sixteen positions
+ * (*l: its parent's level; it may be a one-entry leaf of another of
+ * them), or NULL at the slot that is empty or holds another leaf (*n, *l:
  * that slot's node and level). The arena's lock is held (every node was
  * published under it: relaxed loads see them). */
 static struct spm_leaf *follow(const struct spte_map *m, uint64_t key,
@@ -54,7 +55,7 @@ static struct spm_leaf *follow(const struct spte_map *m, uint64_t key,
 		if (radix_is_leaf(c)) {
 			struct spm_leaf *leaf = radix_untag(c);
 
-			return leaf->base == radix_leaf_base(key) ? leaf : NULL;
+			return spm_base_(leaf) == radix_leaf_base(key) ? leaf : NULL;
 		}
 		if (!c)
 			return NULL;
@@ -62,41 +63,65 @@ static struct spm_leaf *follow(const struct spte_map *m, uint64_t key,
 	}
 }
 
-/* The leaf of key, created if missing; path[l] = the slot taken at level l,
- * from the leaf's parent's level up (the levels below it stay unset when
- * the leaf hangs high). A missing leaf goes in the empty slot where the
- * path stops, or, when another key's leaf sits there, splits it: inner
- * nodes down to the level where the two keys part (add counters zero: the
- * counters above still cover the old leaf; live bits set along its
- * path: its entries may be present), the old leaf hung from the last one. Made as one
- * zeroed block (inner nodes first: whole nodes stay 64-byte aligned),
- * linked, published with one release store. *top: the leaf's parent's
- * level. */
+/* A full leaf in the place of the one-entry leaf `one` (slot: where it
+ * hangs), its digit handed back to it (SPM_REDIR). */
+static struct spm_leaf *grow_leaf(struct spte_map *m, struct spm_slot *slot,
+				  struct spm_leaf *one)
+{
+	struct spm_leaf *full = arena_alloc_locked(&m->arena, sizeof(*full));
+	unsigned d = one->kind & (RADIX_FAN - 1);
+
+	full->base = one->base; /* SPM_PARTIAL too */
+	full->kind = SPM_REDIR | d;
+	__builtin_memcpy(&full->e[d], &one, sizeof(one));
+	__atomic_store_n(&slot->child, radix_tag(full), __ATOMIC_RELEASE);
+	return full;
+}
+
+/* The leaf holding key's entry, created if missing; path[l] = the slot
+ * taken at level l, from the leaf's parent's level up (the levels below
+ * it stay unset when the leaf hangs high). A missing leaf goes in the
+ * empty slot where the path stops, or, when another leaf sits there,
+ * splits it: inner nodes down to the level where the two keys part (add
+ * counters zero: the counters above still cover the old leaf; live bits
+ * set along its path: its entries may be present), the old leaf hung from
+ * the last one. Made as one zeroed block (inner nodes first), linked,
+ * published with one release store. The new leaf is a one-entry leaf when
+ * it hangs above level 2 (nothing else within 256 positions), else full.
+ * A one-entry leaf of another of key's sixteen grows (grow_leaf()). *top:
+ * the leaf's parent's level. */
 static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
 				  struct spm_slot **path, unsigned *top)
 {
+	const struct spm_leaf *owner;
 	struct spm_node *n;
 	struct spm_leaf *leaf;
-	unsigned l;
+	unsigned l, d = radix_digit(key, 1);
 
 	arena_lock(&m->arena);
 	leaf = follow(m, key, &n, &l, path);
-	if (!leaf) {
+	if (leaf && !spm_find_(leaf, key, &owner)) {
+		leaf = grow_leaf(m, path[l], leaf);
+	} else if (!leaf) {
 		struct spm_slot *slot = path[l];
 		void *old = __atomic_load_n(&slot->child, __ATOMIC_RELAXED);
 		uint64_t base = radix_leaf_base(key), old_base = 0;
 		unsigned split = l;
 		struct spm_node *in, *first;
+		bool one;
 
 		if (old) {
-			old_base = ((struct spm_leaf *)radix_untag(old))->base;
+			old_base = spm_base_(radix_untag(old));
 			split = radix_split_level(old_base, base);
 		}
+		one = split > 2;
 		first = in = arena_alloc_locked(&m->arena,
 						(l - split) * sizeof(struct spm_node) +
-							sizeof(struct spm_leaf));
+							(one ? SPM_ONE_BYTES
+							     : sizeof(struct spm_leaf)));
 		leaf = (struct spm_leaf *)(in + (l - split));
-		leaf->base = base;
+		leaf->base = one ? base | SPM_PARTIAL : base;
+		leaf->kind = one ? SPM_ONE | d : SPM_FULL;
 		for (unsigned k = l - 1; k >= split; k--, in++) {
 			struct spm_slot *mine = &in->slot[radix_digit(key, k)];
 
@@ -142,7 +167,7 @@ static void set_live(uint32_t *mask, uint32_t bit)
 		__atomic_fetch_or(mask, bit, __ATOMIC_RELAXED);
 }
 
-/* Sets the presence bit of key's entry, then the live bits of its path:
+/* Sets the presence bit of key's entry (in leaf, its owner), then the live bits of its path:
  * in each slot of path[top .. levels] the bit of the child's slot on the
  * path, then the root's. Atomic ors: faults mark concurrently. */
 static void mark_present(struct spte_map *m, struct spm_leaf *leaf,
@@ -161,8 +186,8 @@ static void mark_present(struct spte_map *m, struct spm_leaf *leaf,
 	set_live(&m->root_live, 1u << radix_digit(base, m->levels));
 }
 
-/* key's leaf found without the lock (NULL when missing), path[] and *top
- * as make_leaf's. A split racing with it hangs a new inner node under a
+/* The leaf holding key's entry found without the lock (NULL when
+ * missing), path[] and *top as make_leaf's. A split racing with it hangs a new inner node under a
  * recorded slot, with live bits set along the leaf's path, and the bit
  * the recorded slot gets for the leaf is the one of that new node's slot
  * leading to it (live_bit()): marking the recorded slots is still
@@ -180,8 +205,10 @@ static struct spm_leaf *find_path(const struct spte_map *m, uint64_t key,
 		if (radix_is_leaf(c)) {
 			struct spm_leaf *leaf = radix_untag(c);
 
+			const struct spm_leaf *owner;
+
 			*top = l;
-			return leaf->base == radix_leaf_base(key) ? leaf : NULL;
+			return spm_find_(leaf, key, &owner) ? leaf : NULL;
 		}
 		if (!c)
 			return NULL;
@@ -195,28 +222,66 @@ bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
 	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
 	unsigned top = 1, d = radix_digit(key, 1);
 	struct spm_leaf *leaf = m->root;
+	const struct spm_leaf *owner;
+	struct spm_entry *e;
 
 	/* A fault installs where it tracked the version: the leaf is
 	 * usually there, and only the path's slots are needed. */
 	if (m->levels > 1 && !(leaf = find_path(m, key, path, &top)))
 		leaf = make_leaf(m, key, path, &top);
-	bool had = READ_ONCE(leaf->present) & (1u << d);
+	e = spm_find_(leaf, key, &owner);
+	bool had = READ_ONCE(owner->present) & (1u << d);
 
 	if (had)
-		*old = READ_ONCE(leaf->e[d].spte);
-	WRITE_ONCE(leaf->e[d].spte, val);
+		*old = READ_ONCE(e->spte);
+	WRITE_ONCE(e->spte, val);
 	if (!had)
-		mark_present(m, leaf, path, top, key);
+		mark_present(m, (struct spm_leaf *)owner, path, top, key);
 	return had;
 }
 
 /* ---- bumps --------------------------------------------------------------- */
+
+/* The bit of the position a leaf holds apart (SPM_ONE, SPM_REDIR: its
+ * entry is e[0] of a one-entry leaf, its presence bit there too), or 0 (a
+ * full leaf). */
+static inline uint32_t apart_bit(const struct spm_leaf *leaf)
+{
+	return leaf->kind ? 1u << (leaf->kind & (RADIX_FAN - 1)) : 0;
+}
+
+/* The one-entry leaf holding that position. */
+static inline struct spm_leaf *apart_leaf(struct spm_leaf *leaf)
+{
+	return leaf->kind & SPM_REDIR ? spm_redir_(leaf) : leaf;
+}
+
+/* bump_leaf() of a leaf that is not full. */
+static void bump_partial(struct spm_leaf *leaf, uint64_t lo, uint64_t hi)
+{
+	uint64_t base = spm_base_(leaf);
+	uint32_t want, apart = apart_bit(leaf);
+
+	if (base >= hi || base + RADIX_FAN <= lo)
+		return;
+	want = radix_range_mask(base, 1, lo, hi);
+	if (want & apart)
+		__atomic_fetch_add(&apart_leaf(leaf)->e[0].ver, 1, __ATOMIC_RELAXED);
+	if (leaf->kind & SPM_ONE)
+		return;
+	for (want &= ~apart; want; want &= want - 1)
+		__atomic_fetch_add(&leaf->e[__builtin_ctz(want)].ver, 1, __ATOMIC_RELAXED);
+}
 
 /* A leaf's part of a bump (it may hang above level 2: check overlap). */
 static void bump_leaf(struct spm_leaf *leaf, uint64_t lo, uint64_t hi)
 {
 	uint64_t base = leaf->base;
 
+	if (base & SPM_PARTIAL) {
+		bump_partial(leaf, lo, hi);
+		return;
+	}
 	if (base >= hi || base + RADIX_FAN <= lo)
 		return;
 	for (uint32_t want = radix_range_mask(base, 1, lo, hi); want; want &= want - 1)
@@ -273,12 +338,31 @@ struct walk_ctx {
 	bool stopped;  /* found it: visit nothing more */
 };
 
-/* A leaf's part of a walk; sum: the add counters above it. Returns whether
- * it may still hold present SPTEs. */
-static bool walk_leaf(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
+/* Visits position key (entry e) for a walk, or stops it there when it
+ * may visit no more: returns whether it visited. */
+static inline bool visit(struct walk_ctx *w, uint64_t key,
+			 const struct spm_entry *e, uint32_t sum)
 {
-	uint64_t base = leaf->base;
-	uint32_t present = READ_ONCE(leaf->present), want, done = 0;
+	if (!w->left) {
+		w->next = key;
+		w->stopped = true;
+		return false;
+	}
+	w->left--;
+	w->fn(w->ctx, key, READ_ONCE(e->spte),
+	      sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED));
+	return true;
+}
+
+/* walk_leaf() of a leaf that is not full: the position it holds apart
+ * (apart_bit()) is visited in key order with the others, its entry and
+ * presence bit read and cleared in its one-entry leaf. */
+static bool walk_partial(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
+{
+	uint64_t base = spm_base_(leaf);
+	uint32_t apart = apart_bit(leaf), want, done = 0;
+	struct spm_leaf *one = apart_leaf(leaf);
+	uint32_t present = READ_ONCE(leaf->present) | READ_ONCE(one->present);
 
 	if (base >= w->hi || base + RADIX_FAN <= w->lo) /* a compressed leaf */
 		return present != 0;
@@ -286,15 +370,40 @@ static bool walk_leaf(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
 	for (uint32_t m = present & want; m; m &= m - 1) {
 		unsigned i = (unsigned)__builtin_ctz(m);
 
-		if (!w->left) {
-			w->next = base + i;
-			w->stopped = true;
+		if (!visit(w, base + i, apart & (1u << i) ? &one->e[0] : &leaf->e[i],
+			   sum))
 			break;
-		}
-		w->left--;
 		done |= 1u << i;
-		w->fn(w->ctx, base + i, READ_ONCE(leaf->e[i].spte),
-		      sum + __atomic_load_n(&leaf->e[i].ver, __ATOMIC_RELAXED));
+	}
+	if (w->clear && done) {
+		present &= ~done;
+		if (done & apart)
+			WRITE_ONCE(one->present, present & apart);
+		if (done & ~apart)
+			WRITE_ONCE(leaf->present, present & ~apart);
+	}
+	return present != 0;
+}
+
+/* A leaf's part of a walk; sum: the add counters above it. Returns whether
+ * it may still hold present SPTEs. */
+static bool walk_leaf(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
+{
+	uint64_t base = leaf->base;
+	uint32_t present, want, done = 0;
+
+	if (base & SPM_PARTIAL)
+		return walk_partial(leaf, sum, w);
+	present = READ_ONCE(leaf->present);
+	if (base >= w->hi || base + RADIX_FAN <= w->lo) /* a compressed leaf */
+		return present != 0;
+	want = radix_range_mask(base, 1, w->lo, w->hi);
+	for (uint32_t m = present & want; m; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+
+		if (!visit(w, base + i, &leaf->e[i], sum))
+			break;
+		done |= 1u << i;
 	}
 	if (w->clear && done) {
 		present &= ~done;
@@ -404,6 +513,7 @@ static bool load_leaf(struct spm_leaf *leaf, uint64_t base, const uint64_t *ver,
 {
 	leaf->base = base;
 	leaf->present = 0;
+	leaf->kind = SPM_FULL;
 	for (unsigned i = 0; i < RADIX_FAN; i++) {
 		bool in = base + i < count;
 
@@ -415,9 +525,9 @@ static bool load_leaf(struct spm_leaf *leaf, uint64_t base, const uint64_t *ver,
 	return leaf->present != 0;
 }
 
-/* Rebuilds uncompressed: every leaf at level 1 (a compressed one is
- * dropped, its positions reloaded from the image like all others); live
- * masks exact. Returns the node's live mask. */
+/* Rebuilds uncompressed: every leaf a full one at level 1 (a compressed
+ * or partial one is dropped, its positions reloaded from the image like
+ * all others); live masks exact. Returns the node's live mask. */
 static uint32_t load(struct spte_map *m, struct spm_node *node, unsigned level,
 		 uint64_t base, const uint64_t *ver, const uint64_t *spte,
 		 uint64_t count)
@@ -432,7 +542,8 @@ static uint32_t load(struct spte_map *m, struct spm_node *node, unsigned level,
 
 		sl->add = 0;
 		sl->live = 0;
-		if (c && radix_is_leaf(c) && level > 2)
+		if (c && radix_is_leaf(c) &&
+		    (level > 2 || ((struct spm_leaf *)radix_untag(c))->kind != SPM_FULL))
 			c = sl->child = NULL;
 		if (cb >= count && !c)
 			continue;

@@ -86,12 +86,70 @@ struct spm_entry {
 	uint32_t ver;  /* leaf part of the position's version */
 };
 
+/* A leaf's kind. A full leaf holds an entry per position of its sixteen.
+ * A one-entry leaf (SPM_ONE | d, 32 bytes, e[0] only) holds position d's
+ * alone: a leaf hung above level 2 (a page faulted where nothing near was)
+ * usually stays alone, and on a randomly faulted 4 TiB guest those are
+ * most of the map (144 bytes of a full leaf per page). A second position
+ * of its sixteen makes a full leaf in its place (SPM_REDIR | d), whose
+ * e[d] holds the one-entry leaf's address instead of an entry: position
+ * d stays where it was, so a set or bump that found the one-entry leaf by
+ * the old path still lands in the right place. A kind never changes. A
+ * leaf that is not SPM_FULL has SPM_PARTIAL set in `base` (positions are
+ * below 2^63): a lookup in a full leaf compares `base` as it always did,
+ * and reads the kind only when that fails. */
+#define SPM_FULL 0u
+#define SPM_ONE 0x10u
+#define SPM_REDIR 0x20u
+#define SPM_PARTIAL (1ULL << 63)
+#define SPM_ONE_BYTES 32u /* offsetof(e[1]), rounded: one line, never two */
+
 struct spm_leaf {
-	uint64_t base;    /* its first position */
-	uint32_t present; /* bit i: entry i holds an SPTE */
-	uint32_t pad_;
-	struct spm_entry e[RADIX_FAN];
+	uint64_t base;    /* its first position (| SPM_PARTIAL) */
+	uint32_t present; /* bit i: position base + i holds an SPTE (only the
+			   * bits of positions whose entry is here) */
+	uint32_t kind;    /* SPM_FULL, SPM_ONE | d or SPM_REDIR | d */
+	struct spm_entry e[RADIX_FAN]; /* a one-entry leaf: e[0] only */
 };
+
+/* A leaf's first position. */
+static inline uint64_t spm_base_(const struct spm_leaf *leaf)
+{
+	return leaf->base & ~SPM_PARTIAL;
+}
+
+/* The one-entry leaf a SPM_REDIR leaf hands its digit to. */
+static inline struct spm_leaf *spm_redir_(const struct spm_leaf *leaf)
+{
+	struct spm_leaf *one;
+
+	__builtin_memcpy(&one, &leaf->e[leaf->kind & (RADIX_FAN - 1)], sizeof(one));
+	return one;
+}
+
+/* The entry of key in leaf (a leaf found on key's path), and in *owner
+ * the leaf whose `present` holds its bit; NULL when the leaf holds no
+ * entry for key (another leaf's, or a one-entry leaf of another
+ * position). */
+static inline struct spm_entry *spm_find_(const struct spm_leaf *leaf,
+					  uint64_t key,
+					  const struct spm_leaf **owner)
+{
+	unsigned d = radix_digit(key, 1);
+	uint32_t k;
+
+	*owner = leaf;
+	if (__builtin_expect(leaf->base == radix_leaf_base(key), 1))
+		return (struct spm_entry *)&leaf->e[d];
+	if (leaf->base != (radix_leaf_base(key) | SPM_PARTIAL))
+		return NULL;
+	k = leaf->kind;
+	if ((k & (RADIX_FAN - 1)) != d)
+		return k & SPM_ONE ? NULL : (struct spm_entry *)&leaf->e[d];
+	if (k & SPM_REDIR)
+		*owner = leaf = spm_redir_(leaf);
+	return (struct spm_entry *)&leaf->e[0];
+}
 
 struct spm_slot {
 	void *child;   /* NULL, an inner node one level down, or a tagged leaf */
@@ -107,13 +165,13 @@ struct spm_node {
 void spte_map_init(struct spte_map *m, uint64_t n_keys);
 void spte_map_destroy(struct spte_map *m);
 
-/* key's leaf, or NULL when it was never created; *sum gets the add
+/* key's entry, or NULL when it was never created; *sum gets the add
  * counters on the path (the version's part above the leaf). */
-static inline struct spm_leaf *spte_map_leaf_(const struct spte_map *m,
-					      uint64_t key, uint32_t *sum)
+static inline struct spm_entry *spte_map_entry_(const struct spte_map *m,
+						uint64_t key, uint32_t *sum)
 {
 	const void *n = m->root;
-	const struct spm_leaf *leaf;
+	const struct spm_leaf *leaf, *owner;
 	uint32_t s = 0;
 
 	if (m->levels > 1) {
@@ -134,7 +192,7 @@ static inline struct spm_leaf *spte_map_leaf_(const struct spte_map *m,
 	}
 	*sum = s;
 	leaf = n;
-	return leaf->base == radix_leaf_base(key) ? (struct spm_leaf *)leaf : NULL;
+	return spm_find_(leaf, key, &owner);
 }
 
 /* The SPTE at key: true and *val (the version it was installed from) when
@@ -148,7 +206,8 @@ static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
 				uint32_t *val)
 {
 	const void *n = m->root;
-	const struct spm_leaf *leaf;
+	const struct spm_leaf *leaf, *owner;
+	const struct spm_entry *e;
 	unsigned d = radix_digit(key, 1);
 
 	if (m->levels > 1) {
@@ -170,10 +229,10 @@ static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
 		n = radix_untag(n);
 	}
 	leaf = n;
-	if (leaf->base != radix_leaf_base(key) ||
-	    !(__atomic_load_n(&leaf->present, __ATOMIC_RELAXED) & (1u << d)))
+	if (!(e = spm_find_(leaf, key, &owner)) ||
+	    !(__atomic_load_n(&owner->present, __ATOMIC_RELAXED) & (1u << d)))
 		return false;
-	*val = __atomic_load_n(&leaf->e[d].spte, __ATOMIC_RELAXED);
+	*val = __atomic_load_n(&e->spte, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -181,11 +240,9 @@ static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
 static inline uint32_t spte_map_version(const struct spte_map *m, uint64_t key)
 {
 	uint32_t sum;
-	const struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
+	const struct spm_entry *e = spte_map_entry_(m, key, &sum);
 
-	return leaf ? sum + __atomic_load_n(&leaf->e[radix_digit(key, 1)].ver,
-					    __ATOMIC_RELAXED)
-		    : sum;
+	return e ? sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED) : sum;
 }
 
 uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key);
@@ -195,11 +252,10 @@ uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key);
 static inline uint32_t spte_map_track(struct spte_map *m, uint64_t key)
 {
 	uint32_t sum;
-	const struct spm_leaf *leaf = spte_map_leaf_(m, key, &sum);
+	const struct spm_entry *e = spte_map_entry_(m, key, &sum);
 
-	return leaf ? sum + __atomic_load_n(&leaf->e[radix_digit(key, 1)].ver,
-					    __ATOMIC_RELAXED)
-		    : spte_map_track_slow_(m, key);
+	return e ? sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED)
+		 : spte_map_track_slow_(m, key);
 }
 
 /* Installs the SPTE (present, value val), tracking the position if it was
