@@ -8,8 +8,10 @@
  * levels == 1). A child at level l covers 16^(l-1) keys.
  *
  * Path compression: a child slot holds NULL, an inner node exactly one
- * level down, or a leaf tagged with bit 0, which may hang at any level and
- * carries its first key. A new key in an empty subtree is one leaf, not a
+ * level down, tagged with bit 0, or a leaf, which may hang at any level
+ * and carries its first key. The node is the tagged one: a lookup goes on
+ * while bit 0 is set and asks whether it found anything (NULL) only once,
+ * after the loop (the tag comes off in the address arithmetic). A new key in an empty subtree is one leaf, not a
  * chain of single-child nodes down to level 1; a second key under such a
  * leaf splits it into inner nodes down to the level where the two differ.
  * A scattered key (a 4 TiB guest faulted at random) costs one leaf and a
@@ -34,17 +36,22 @@ static inline unsigned radix_levels(uint64_t n_keys)
 }
 
 /* Slot contents (see path compression above). */
-static inline int radix_is_leaf(const void *p)
+static inline int radix_is_node(const void *p)
 {
 	return (int)((uintptr_t)p & 1);
 }
-static inline void *radix_untag(const void *p)
+static inline int radix_is_leaf(const void *p)
 {
-	return (void *)((uintptr_t)p & ~(uintptr_t)1);
+	return p && !radix_is_node(p);
 }
-static inline void *radix_tag(void *p)
+/* The node a slot's tagged reference names, and back. */
+static inline void *radix_node(const void *p)
 {
-	return (void *)((uintptr_t)p | 1);
+	return (void *)((uintptr_t)p - 1);
+}
+static inline void *radix_node_ref(void *node)
+{
+	return (void *)((uintptr_t)node + 1);
 }
 /* First key of key's leaf. */
 static inline uint64_t radix_leaf_base(uint64_t key)

@@ -36,14 +36,12 @@ static struct sm_leaf *follow(uint64_t key, void **n, unsigned *l,
 					  __ATOMIC_RELAXED);
 
 		path[*l] = *n;
-		if (radix_is_leaf(c)) {
-			struct sm_leaf *leaf = radix_untag(c);
+		if (!radix_is_node(c)) {
+			struct sm_leaf *leaf = c;
 
-			return leaf->base == radix_leaf_base(key) ? leaf : NULL;
+			return leaf && leaf->base == radix_leaf_base(key) ? leaf : NULL;
 		}
-		if (!c)
-			return NULL;
-		*n = c;
+		*n = radix_node(c);
 	}
 }
 
@@ -76,7 +74,7 @@ static struct sm_leaf *make_leaf(struct sparse_map *m, uint64_t key,
 		slot = &((struct sm_node *)n)->child[radix_digit(key, l)];
 		old = __atomic_load_n(slot, __ATOMIC_RELAXED);
 		if (old) {
-			old_base = ((struct sm_leaf *)radix_untag(old))->base;
+			old_base = ((struct sm_leaf *)old)->base;
 			split = radix_split_level(old_base, base);
 		}
 		/* Inner nodes for levels l-1 .. split (none without an old
@@ -88,17 +86,17 @@ static struct sm_leaf *make_leaf(struct sparse_map *m, uint64_t key,
 		for (unsigned k = l - 1; k >= split; k--, in++) {
 			path[k] = in;
 			if (k > split) {
-				in->child[radix_digit(key, k)] = in + 1;
+				in->child[radix_digit(key, k)] = radix_node_ref(in + 1);
 				/* The old leaf is below: its entries may be
 				 * present (a mask bit may be set over empty). */
 				in->live = 1u << radix_digit(key, k);
 			} else {
-				in->child[radix_digit(key, k)] = radix_tag(leaf);
+				in->child[radix_digit(key, k)] = leaf;
 				in->child[radix_digit(old_base, k)] = old;
 				in->live = 1u << radix_digit(old_base, k);
 			}
 		}
-		__atomic_store_n(slot, split < l ? (void *)path[l - 1] : radix_tag(leaf),
+		__atomic_store_n(slot, split < l ? radix_node_ref(path[l - 1]) : (void *)leaf,
 				 __ATOMIC_RELEASE);
 		l = split;
 	}
@@ -213,10 +211,10 @@ static bool walk(struct sm_node *node, unsigned level, uint64_t base,
 
 		if (!c)
 			more = false;
-		else if (radix_is_leaf(c))
-			more = walk_leaf(radix_untag(c), lo, hi, clear, fn, ctx);
+		else if (!radix_is_node(c))
+			more = walk_leaf(c, lo, hi, clear, fn, ctx);
 		else
-			more = walk(c, level - 1, cb, lo, hi, call, clear, fn, ctx);
+			more = walk(radix_node(c), level - 1, cb, lo, hi, call, clear, fn, ctx);
 		if (!more && (clear || !c))
 			live &= ~(1u << i);
 	}

@@ -36,7 +36,7 @@ struct sparse_map {
 };
 
 /* Nodes (here for the inline lookups below; only sparse_map.c writes
- * their masks). A leaf's pointer in its parent's slot is tagged
+ * their masks). An inner node's pointer in its parent's slot is tagged
  * (model/radix.h: path compression). */
 struct sm_leaf {
 	uint32_t present;
@@ -56,22 +56,20 @@ void sparse_map_destroy(struct sparse_map *m);
 static inline struct sm_leaf *sparse_map_leaf_(const struct sparse_map *m,
 					       uint64_t key)
 {
-	void *n = m->root;
+	void *n = radix_node_ref(m->root);
 	struct sm_leaf *leaf;
 
 	if (m->levels == 1)
-		return n;
+		return m->root;
 	for (unsigned shift = RADIX_BITS * (m->levels - 1);; shift -= RADIX_BITS) {
-		n = __atomic_load_n(&((struct sm_node *)n)->child[(key >> shift) &
-								  (RADIX_FAN - 1)],
+		n = __atomic_load_n(&((struct sm_node *)radix_node(n))->child[(key >> shift) &
+									      (RADIX_FAN - 1)],
 				    __ATOMIC_ACQUIRE);
-		if (radix_is_leaf(n))
+		if (!radix_is_node(n))
 			break;
-		if (!n)
-			return NULL;
 	}
-	leaf = radix_untag(n);
-	return leaf->base == radix_leaf_base(key) ? leaf : NULL;
+	leaf = n;
+	return leaf && leaf->base == radix_leaf_base(key) ? leaf : NULL;
 }
 
 /* The entry at key: true and *val when present. */

@@ -19,6 +19,7 @@ void spte_map_init(struct spte_map *m, uint64_t n_keys)
 	m->n_keys = n_keys;
 	m->levels = radix_levels(n_keys);
 	m->root_live = 0;
+	m->one_entry = m->levels > 4;
 	m->root = arena_alloc(&m->arena, m->levels == 1 ? sizeof(struct spm_leaf)
 							: sizeof(struct spm_node));
 }
@@ -52,14 +53,12 @@ static struct spm_leaf *follow(const struct spte_map *m, uint64_t key,
 		void *c = __atomic_load_n(&sl->child, __ATOMIC_RELAXED);
 
 		path[*l] = sl;
-		if (radix_is_leaf(c)) {
-			struct spm_leaf *leaf = radix_untag(c);
+		if (!radix_is_node(c)) {
+			struct spm_leaf *leaf = c;
 
-			return spm_base_(leaf) == radix_leaf_base(key) ? leaf : NULL;
+			return leaf && spm_base_(leaf) == radix_leaf_base(key) ? leaf : NULL;
 		}
-		if (!c)
-			return NULL;
-		*n = c;
+		*n = radix_node(c);
 	}
 }
 
@@ -74,7 +73,7 @@ static struct spm_leaf *grow_leaf(struct spte_map *m, struct spm_slot *slot,
 	full->base = one->base; /* SPM_PARTIAL too */
 	full->kind = SPM_REDIR | d;
 	__builtin_memcpy(&full->e[d], &one, sizeof(one));
-	__atomic_store_n(&slot->child, radix_tag(full), __ATOMIC_RELEASE);
+	__atomic_store_n(&slot->child, full, __ATOMIC_RELEASE);
 	return full;
 }
 
@@ -87,7 +86,8 @@ static struct spm_leaf *grow_leaf(struct spte_map *m, struct spm_slot *slot,
  * set along its path: its entries may be present), the old leaf hung from
  * the last one. Made as one zeroed block (inner nodes first), linked,
  * published with one release store. The new leaf is a one-entry leaf when
- * it hangs above level 2 (nothing else within 256 positions), else full.
+ * it hangs above level 2 (nothing else within 256 positions) in a large
+ * map (one_entry), else full.
  * A one-entry leaf of another of key's sixteen grows (grow_leaf()). *top:
  * the leaf's parent's level. */
 static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
@@ -111,10 +111,10 @@ static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
 		bool one;
 
 		if (old) {
-			old_base = spm_base_(radix_untag(old));
+			old_base = spm_base_(old);
 			split = radix_split_level(old_base, base);
 		}
-		one = split > 2;
+		one = m->one_entry && split > 2;
 		first = in = arena_alloc_locked(&m->arena,
 						(l - split) * sizeof(struct spm_node) +
 							(one ? SPM_ONE_BYTES
@@ -127,20 +127,20 @@ static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
 
 			path[k] = mine;
 			if (k > split) {
-				mine->child = in + 1;
+				mine->child = radix_node_ref(in + 1);
 				/* The old leaf is below: its entries may be
 				 * present. */
 				mine->live = live_bit(old_base, k);
 			} else {
 				struct spm_slot *theirs = &in->slot[radix_digit(old_base, k)];
 
-				mine->child = radix_tag(leaf);
+				mine->child = leaf;
 				theirs->child = old;
 				theirs->live = live_bit(old_base, k);
 			}
 		}
 		__atomic_store_n(&slot->child,
-				 split < l ? (void *)first : radix_tag(leaf),
+				 split < l ? radix_node_ref(first) : (void *)leaf,
 				 __ATOMIC_RELEASE);
 		l = split;
 	}
@@ -202,17 +202,14 @@ static struct spm_leaf *find_path(const struct spte_map *m, uint64_t key,
 		void *c = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
 
 		path[l] = sl;
-		if (radix_is_leaf(c)) {
-			struct spm_leaf *leaf = radix_untag(c);
-
+		if (!radix_is_node(c)) {
+			struct spm_leaf *leaf = c;
 			const struct spm_leaf *owner;
 
 			*top = l;
-			return spm_find_(leaf, key, &owner) ? leaf : NULL;
+			return leaf && spm_find_(leaf, key, &owner) ? leaf : NULL;
 		}
-		if (!c)
-			return NULL;
-		n = c;
+		n = radix_node(c);
 	}
 }
 
@@ -306,10 +303,10 @@ static void bump(struct spm_node *node, unsigned level, uint64_t base,
 			continue;
 		if (lo <= cb && cb + (1ULL << shift) <= hi)
 			__atomic_fetch_add(&node->slot[i].add, 1, __ATOMIC_RELAXED);
-		else if (radix_is_leaf(c))
-			bump_leaf(radix_untag(c), lo, hi);
+		else if (!radix_is_node(c))
+			bump_leaf(c, lo, hi);
 		else
-			bump(c, level - 1, cb, lo, hi);
+			bump(radix_node(c), level - 1, cb, lo, hi);
 	}
 }
 
@@ -438,11 +435,10 @@ static uint32_t walk(struct spm_node *node, unsigned level, uint64_t base,
 		sub = READ_ONCE(sl->live);
 		if (!c)
 			now = 0;
-		else if (radix_is_leaf(c))
-			now = walk_leaf(radix_untag(c), sum + READ_ONCE(sl->add), w)
-				? sub : 0;
+		else if (!radix_is_node(c))
+			now = walk_leaf(c, sum + READ_ONCE(sl->add), w) ? sub : 0;
 		else
-			now = walk(c, level - 1, cb, sum + READ_ONCE(sl->add), sub, w);
+			now = walk(radix_node(c), level - 1, cb, sum + READ_ONCE(sl->add), sub, w);
 		if (w->clear) {
 			if (now != sub)
 				WRITE_ONCE(sl->live, now);
@@ -542,21 +538,24 @@ static uint32_t load(struct spte_map *m, struct spm_node *node, unsigned level,
 
 		sl->add = 0;
 		sl->live = 0;
-		if (c && radix_is_leaf(c) &&
-		    (level > 2 || ((struct spm_leaf *)radix_untag(c))->kind != SPM_FULL))
+		if (radix_is_leaf(c) &&
+		    (level > 2 || ((struct spm_leaf *)c)->kind != SPM_FULL))
 			c = sl->child = NULL;
 		if (cb >= count && !c)
 			continue;
 		if (level == 2) {
 			if (!c) {
-				c = radix_tag(arena_alloc(&m->arena, sizeof(struct spm_leaf)));
+				c = arena_alloc(&m->arena, sizeof(struct spm_leaf));
 				sl->child = c;
 			}
-			sl->live = load_leaf(radix_untag(c), cb, ver, spte, count)
+			sl->live = load_leaf(c, cb, ver, spte, count)
 				? live_bit(cb, level) : 0;
 		} else {
 			if (!c)
-				c = sl->child = arena_alloc(&m->arena, sizeof(struct spm_node));
+				sl->child = radix_node_ref(
+					c = arena_alloc(&m->arena, sizeof(struct spm_node)));
+			else
+				c = radix_node(c);
 			sl->live = load(m, c, level - 1, cb, ver, spte, count);
 		}
 		if (sl->live)

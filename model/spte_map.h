@@ -72,6 +72,7 @@ struct spte_map {
 	void *root;
 	unsigned levels;
 	uint32_t root_live; /* the root's live mask (levels > 1) */
+	bool one_entry;     /* leaves hung high start as one-entry leaves */
 	uint64_t n_keys;    /* positions are [0, n_keys) */
 };
 
@@ -89,8 +90,11 @@ struct spm_entry {
 /* A leaf's kind. A full leaf holds an entry per position of its sixteen.
  * A one-entry leaf (SPM_ONE | d, 32 bytes, e[0] only) holds position d's
  * alone: a leaf hung above level 2 (a page faulted where nothing near was)
- * usually stays alone, and on a randomly faulted 4 TiB guest those are
- * most of the map (144 bytes of a full leaf per page). A second position
+ * usually stays alone in a large map, and on a randomly faulted 4 TiB
+ * guest those are most of the map (144 bytes of a full leaf per page). A
+ * map of up to 2^16 positions (9 MiB of full leaves at most) makes full
+ * leaves only: there the first page of a region is soon followed by its
+ * neighbours, and growing leaves would only cost time. A second position
  * of its sixteen makes a full leaf in its place (SPM_REDIR | d), whose
  * e[d] holds the one-entry leaf's address instead of an entry: position
  * d stays where it was, so a set or bump that found the one-entry leaf by
@@ -152,7 +156,7 @@ static inline struct spm_entry *spm_find_(const struct spm_leaf *leaf,
 }
 
 struct spm_slot {
-	void *child;   /* NULL, an inner node one level down, or a tagged leaf */
+	void *child;   /* NULL, an inner node one level down (tagged), or a leaf */
 	uint32_t add;  /* version bumps covering all of the child */
 	uint32_t live; /* the child's live mask: which of its slots may lead
 			* to present SPTEs (nonzero: the child may) */
@@ -175,24 +179,21 @@ static inline struct spm_entry *spte_map_entry_(const struct spte_map *m,
 	uint32_t s = 0;
 
 	if (m->levels > 1) {
+		n = radix_node_ref((void *)n);
 		for (unsigned shift = RADIX_BITS * (m->levels - 1);; shift -= RADIX_BITS) {
 			const struct spm_slot *sl =
-				&((const struct spm_node *)n)->slot[(key >> shift) & (RADIX_FAN - 1)];
+				&((const struct spm_node *)radix_node(n))
+					 ->slot[(key >> shift) & (RADIX_FAN - 1)];
 
 			n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
 			s += __atomic_load_n(&sl->add, __ATOMIC_RELAXED);
-			if (radix_is_leaf(n))
+			if (!radix_is_node(n))
 				break;
-			if (!n) {
-				*sum = s;
-				return NULL;
-			}
 		}
-		n = radix_untag(n);
 	}
 	*sum = s;
 	leaf = n;
-	return spm_find_(leaf, key, &owner);
+	return leaf ? spm_find_(leaf, key, &owner) : NULL;
 }
 
 /* The SPTE at key: true and *val (the version it was installed from) when
@@ -213,23 +214,22 @@ static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
 	if (m->levels > 1) {
 		uint32_t live = __atomic_load_n(&m->root_live, __ATOMIC_RELAXED);
 
+		n = radix_node_ref((void *)n);
 		for (unsigned shift = RADIX_BITS * (m->levels - 1);; shift -= RADIX_BITS) {
 			unsigned i = (unsigned)(key >> shift) & (RADIX_FAN - 1);
-			const struct spm_slot *sl = &((const struct spm_node *)n)->slot[i];
+			const struct spm_slot *sl =
+				&((const struct spm_node *)radix_node(n))->slot[i];
 
 			if (!(live & (1u << i)))
 				return false;
 			n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
-			if (radix_is_leaf(n))
+			if (!radix_is_node(n))
 				break;
-			if (!n)
-				return false;
 			live = __atomic_load_n(&sl->live, __ATOMIC_RELAXED);
 		}
-		n = radix_untag(n);
 	}
 	leaf = n;
-	if (!(e = spm_find_(leaf, key, &owner)) ||
+	if (!leaf || !(e = spm_find_(leaf, key, &owner)) ||
 	    !(__atomic_load_n(&owner->present, __ATOMIC_RELAXED) & (1u << d)))
 		return false;
 	*val = __atomic_load_n(&e->spte, __ATOMIC_RELAXED);
