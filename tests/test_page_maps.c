@@ -122,6 +122,14 @@ static void note_spte(void *ctx, uint64_t key, uint32_t spte, uint32_t ver)
 	s->sum += key ^ ((uint64_t)spte << 32 | ver);
 }
 
+static void visit_count(void *ctx, uint64_t key, uint32_t spte, uint32_t ver)
+{
+	(void)ctx;
+	(void)key;
+	(void)spte;
+	(void)ver;
+}
+
 /* Versions (track, bump, version) and SPTEs (set, get, walks with a limit,
  * next) of one map against dense arrays. */
 static void test_spte_map(uint64_t seed)
@@ -259,6 +267,85 @@ static void test_images(void)
 	spte_map_destroy(&t);
 }
 
+/* One-entry leaves (model/spte_map.h): a page alone in a large map costs
+ * a one-entry leaf; a second page of its sixteen grows it into a full
+ * leaf that hands the first back to it, and versions, SPTEs, bumps, walks
+ * (with limits) and images see one map through all of it. */
+static void test_one_entry_leaves(void)
+{
+	enum { SCATTERED = 20000 };
+	const uint64_t a = (5ULL << 20) + 3, b = a + 4, c = a + 256;
+	struct spte_map t;
+	struct spte_seen got = { 0, 0, 0, 1 };
+	uint64_t next;
+	uint32_t v = 0;
+
+	spte_map_init(&t, 1ULL << 36);
+	CHECK_EQ_U64(spte_map_track(&t, a), 0, "a: fresh");
+	spte_map_set(&t, a, 7, &(uint32_t){ 0 });
+	spte_map_bump(&t, a, a + 1);
+	CHECK_EQ_U64(spte_map_track(&t, b), 0, "b: fresh, a's sixteen");
+	CHECK_EQ_U64(spte_map_version(&t, a), 1, "a: kept its bump");
+	spte_map_bump(&t, a - 3, a + 13); /* a and b, in one leaf's range */
+	CHECK_EQ_U64(spte_map_version(&t, a), 2, "a: bumped through the full leaf");
+	CHECK_EQ_U64(spte_map_version(&t, b), 1, "b: bumped");
+	CHECK(!spte_map_get(&t, b, &v), "b: no SPTE yet");
+	CHECK(!spte_map_set(&t, b, 9, &v), "b: first install");
+	CHECK(spte_map_set(&t, a, 8, &v) && v == 7, "a: replaced, old SPTE 7");
+	CHECK_EQ_U64(spte_map_track(&t, c), 0, "c: splits a's leaf off");
+	spte_map_bump(&t, a, c + 1);
+	CHECK_EQ_U64(spte_map_version(&t, a) * 100 + spte_map_version(&t, b) * 10 +
+			     spte_map_version(&t, c),
+		     321, "versions of a, b, c after a split");
+	CHECK_EQ_U64(spte_map_walk(&t, 0, 1ULL << 36, false, 1, note_spte, &got, &next),
+		     1, "a walk of one SPTE");
+	CHECK_EQ_U64(got.last * 10 + (next == b), a * 10 + 1, "visits a, next is b");
+	CHECK_EQ_U64(spte_map_walk(&t, a, b + 1, true, UINT64_MAX, note_spte, &got, NULL),
+		     2, "a clearing walk over a and b");
+	CHECK(!spte_map_get(&t, a, &v) && !spte_map_get(&t, b, &v), "a, b: zapped");
+	CHECK_EQ_U64(spte_map_next(&t, 0, 1ULL << 36), 1ULL << 36, "none left");
+	spte_map_destroy(&t);
+
+	/* Scattered pages: one-entry leaves, not 144-byte full ones. */
+	spte_map_init(&t, 1ULL << 36);
+	for (uint64_t i = 0; i < SCATTERED; i++)
+		spte_map_set(&t, (i << 20) + i % 16, 1, &v);
+	CHECK(spte_map_bytes(&t) < SCATTERED * sizeof(struct spm_leaf),
+	      "%zu bytes for %d scattered pages", spte_map_bytes(&t), SCATTERED);
+	CHECK_EQ_U64(spte_map_walk(&t, 0, 1ULL << 36, true, UINT64_MAX, visit_count,
+				   NULL, NULL),
+		     SCATTERED, "every scattered SPTE visited");
+	spte_map_destroy(&t);
+}
+
+/* An image loaded over one-entry leaves, grown ones among them, hung at
+ * level 2 and above: load rebuilds full leaves, save gives the image. */
+static void test_images_over_one_entry_leaves(void)
+{
+	enum { N = 512 };
+	static uint64_t ver[N], spte[N], vout[N], sout[N];
+	struct spte_map t;
+
+	for (unsigned i = 0; i < N; i++) {
+		ver[i] = i * 7 % 5;
+		spte[i] = i % 3 ? 0 : i % 4 + 1;
+	}
+	spte_map_init(&t, 1ULL << 20);
+	spte_map_set(&t, 5, 1, &(uint32_t){ 0 });   /* one-entry, high */
+	spte_map_track(&t, 20);                     /* 5's hangs at level 2 */
+	spte_map_track(&t, 7);                      /* grows 5's */
+	spte_map_set(&t, 300, 1, &(uint32_t){ 0 }); /* one-entry at level 3 */
+	spte_map_load(&t, ver, spte, N);
+	spte_map_save(&t, vout, sout, N);
+	CHECK(memcmp(ver, vout, sizeof(ver)) == 0, "versions: load then save");
+	CHECK(memcmp(spte, sout, sizeof(spte)) == 0, "SPTEs: load then save");
+	spte_map_bump(&t, 4, 301);
+	spte_map_save(&t, vout, sout, N);
+	for (unsigned i = 0; i < N; i++)
+		CHECK_EQ_U64(vout[i], ver[i] + (i >= 4 && i < 301), "position %u after bump", i);
+	spte_map_destroy(&t);
+}
+
 /* Range operations cost what is present, not what is spanned: a walk and a
  * bump over 2^40 keys allocate no node memory beyond the root's chunk. */
 static void test_span_costs_nothing(void)
@@ -298,6 +385,8 @@ int main(void)
 		test_spte_map(seed);
 	}
 	test_images();
+	test_one_entry_leaves();
+	test_images_over_one_entry_leaves();
 	test_span_costs_nothing();
 	return check_summary("test_page_maps");
 }
