@@ -291,22 +291,56 @@ static void bump_leaf(struct spm_leaf *leaf, uint64_t lo, uint64_t hi)
 static void bump(struct spm_node *node, unsigned level, uint64_t base,
 		 uint64_t lo, uint64_t hi)
 {
-	uint32_t want = radix_range_mask(base, level, lo, hi);
-	unsigned shift = RADIX_BITS * (level - 1);
+	uint32_t want;
+	unsigned shift;
 
-	for (; want; want &= want - 1) {
-		unsigned i = (unsigned)__builtin_ctz(want);
+	/* Down without a call per level while the range lies in one child,
+	 * an inner node it does not cover (a small range: most levels). */
+	for (;;) {
+		uint64_t cb;
+		void *c;
+		unsigned i;
+
+		want = radix_range_mask(base, level, lo, hi);
+		shift = RADIX_BITS * (level - 1);
+		if (want & (want - 1))
+			break;
+		i = (unsigned)__builtin_ctz(want);
+		cb = base + ((uint64_t)i << shift);
+		c = __atomic_load_n(&node->slot[i].child, __ATOMIC_ACQUIRE);
+		if (!radix_is_node(c) || (lo <= cb && cb + (1ULL << shift) <= hi))
+			break;
+		base = cb;
+		node = radix_node(c);
+		level--;
+	}
+	/* The range covers every child in want but its first and last,
+	 * which it may cover in part (its edges): those are descended, the
+	 * others take the bump in their counter. */
+	unsigned first = (unsigned)__builtin_ctz(want), last = 31 - (unsigned)__builtin_clz(want);
+	uint32_t edges = 0;
+
+	if (lo > base + ((uint64_t)first << shift))
+		edges |= 1u << first;
+	if (hi < base + ((uint64_t)last << shift) + (1ULL << shift))
+		edges |= 1u << last;
+	for (uint32_t m = want & ~edges; m; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+
+		if (__atomic_load_n(&node->slot[i].child, __ATOMIC_RELAXED))
+			__atomic_fetch_add(&node->slot[i].add, 1, __ATOMIC_RELAXED);
+	}
+	for (; edges; edges &= edges - 1) {
+		unsigned i = (unsigned)__builtin_ctz(edges);
 		uint64_t cb = base + ((uint64_t)i << shift);
 		void *c = __atomic_load_n(&node->slot[i].child, __ATOMIC_ACQUIRE);
 
-		if (!c)
-			continue;
-		if (lo <= cb && cb + (1ULL << shift) <= hi)
-			__atomic_fetch_add(&node->slot[i].add, 1, __ATOMIC_RELAXED);
-		else if (!radix_is_node(c))
-			bump_leaf(c, lo, hi);
-		else
+		if (!radix_is_node(c)) {
+			if (c)
+				bump_leaf(c, lo, hi);
+		} else {
 			bump(radix_node(c), level - 1, cb, lo, hi);
+		}
 	}
 }
 
@@ -409,6 +443,10 @@ static bool walk_leaf(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
 	return present != 0;
 }
 
+static uint32_t walk_node(struct spm_node *node, unsigned level, uint64_t base,
+			  uint32_t sum, uint32_t live, uint32_t want,
+			  unsigned shift, struct walk_ctx *w);
+
 /* Walks the inner node at `level` whose first key is base; sum: the add
  * counters above it; live: its live mask (held in its parent's slot).
  * Only the slots in range whose live bit is set are read: one line per
@@ -419,9 +457,61 @@ static bool walk_leaf(struct spm_leaf *leaf, uint32_t sum, struct walk_ctx *w)
 static uint32_t walk(struct spm_node *node, unsigned level, uint64_t base,
 		     uint32_t sum, uint32_t live, struct walk_ctx *w)
 {
-	uint32_t want = radix_range_mask(base, level, w->lo, w->hi);
-	unsigned shift = RADIX_BITS * (level - 1);
+	/* The single-child descent: per level passed, its slot, the mask
+	 * read there (the child's) and the node's own mask and bit. */
+	struct spm_slot *chain[RADIX_MAX_LEVELS];
+	uint32_t chain_sub[RADIX_MAX_LEVELS], chain_live[RADIX_MAX_LEVELS];
+	uint32_t chain_bit[RADIX_MAX_LEVELS], want;
+	unsigned shift, depth = 0;
 
+	/* Down without a call per level while one live slot in range leads
+	 * on to an inner node (a zap of a small range, or of a slot whose
+	 * positions sit under one subtree: most levels). */
+	for (;;) {
+		uint32_t m;
+		unsigned i;
+		void *c;
+
+		want = radix_range_mask(base, level, w->lo, w->hi);
+		shift = RADIX_BITS * (level - 1);
+		m = want & live;
+		if (!m || (m & (m - 1)))
+			break;
+		i = (unsigned)__builtin_ctz(m);
+		c = __atomic_load_n(&node->slot[i].child, __ATOMIC_ACQUIRE);
+		if (!radix_is_node(c))
+			break;
+		chain[depth] = &node->slot[i];
+		chain_live[depth] = live;
+		chain_bit[depth] = m;
+		live = chain_sub[depth] = READ_ONCE(node->slot[i].live);
+		sum += READ_ONCE(node->slot[i].add);
+		depth++;
+		base += (uint64_t)i << shift;
+		node = radix_node(c);
+		level--;
+	}
+	live = walk_node(node, level, base, sum, live, want, shift, w);
+	/* Back up: the masks as walk_node() leaves a slot's. */
+	while (depth--) {
+		uint32_t now = live;
+
+		live = chain_live[depth];
+		if (w->clear) {
+			if (now != chain_sub[depth])
+				WRITE_ONCE(chain[depth]->live, now);
+			if (!now)
+				live &= ~chain_bit[depth];
+		}
+	}
+	return live;
+}
+
+/* walk()'s part at one node: every live slot in range (want). */
+static uint32_t walk_node(struct spm_node *node, unsigned level, uint64_t base,
+			  uint32_t sum, uint32_t live, uint32_t want,
+			  unsigned shift, struct walk_ctx *w)
+{
 	for (uint32_t m = want & live; m; m &= m - 1) {
 		unsigned i = (unsigned)__builtin_ctz(m);
 		struct spm_slot *sl = &node->slot[i];
