@@ -11,8 +11,9 @@
  * level down, tagged with bit 0, or a leaf, which may hang at any level
  * and carries its first key. The node is the tagged one: a lookup goes on
  * while bit 0 is set and asks whether it found anything (NULL) only once,
- * after the loop (the tag comes off in the address arithmetic). A new key in an empty subtree is one leaf, not a
- * chain of single-child nodes down to level 1; a second key under such a
+ * after the loop (the tag comes off in the address arithmetic). A new
+ * key in an empty subtree is one leaf, not a chain of single-child nodes
+ * down to level 1; a second key under such a
  * leaf splits it into inner nodes down to the level where the two differ.
  * A scattered key (a 4 TiB guest faulted at random) costs one leaf and a
  * short path, not levels x a node.

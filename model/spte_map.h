@@ -49,13 +49,15 @@
  * bumps returns a count between the counts at its start and at its end;
  * counts move by one, so that value was the count at some instant of the
  * read: reads and bumps are linearisable as one counter per position.
- * Path compression: a leaf may hang above level 2, tagged; a second key
+ * Path compression: a leaf may hang above level 2; a second key
  * under it splits it into inner nodes (add counters zero, live bits set
  * over the old leaf) down to the level where the two part, made under the
  * arena's lock and published with one release store. The old leaf stays
  * where it is in memory, so a set or bump that found it by the old path
  * still lands in it, and sums do not move (the counters above still cover
- * it, the new ones are zero).
+ * it, the new ones are zero). A one-entry leaf that grows (see SPM_ONE
+ * below) stays the same way: the full leaf put in its place, also under
+ * the lock with one release store, sends its position back to it.
  */
 #ifndef MODEL_SPTE_MAP_H
 #define MODEL_SPTE_MAP_H
