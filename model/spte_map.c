@@ -152,13 +152,25 @@ static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
 uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key)
 {
 	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
+	const struct spm_leaf *owner;
+	struct spm_leaf *leaf;
+	uint32_t sum = 0;
 	unsigned top;
 
+	if (m->levels == 1)
+		return spte_map_version(m, key);
 	/* Path first, then the sum: every counter read then is one the
-	 * position's bumps land on from now on. */
-	if (m->levels > 1)
-		make_leaf(m, key, path, &top);
-	return spte_map_version(m, key);
+	 * position's bumps land on from now on. The slots make_leaf()
+	 * passed are the path a new walk would take, but for inner nodes a
+	 * racing split may hang below path[top], whose counters are zero
+	 * then; a bump counted there and not here is one that overlapped
+	 * this read: the sum is still the count at some instant of it (a
+	 * bump moves one counter of a position's path). */
+	leaf = make_leaf(m, key, path, &top);
+	for (unsigned l = top; l <= m->levels; l++)
+		sum += __atomic_load_n(&path[l]->add, __ATOMIC_RELAXED);
+	return sum + __atomic_load_n(&spm_find_(leaf, key, &owner)->ver,
+				     __ATOMIC_RELAXED);
 }
 
 static void set_live(uint32_t *mask, uint32_t bit)
