@@ -376,36 +376,32 @@ static bool slot_reach(const struct actor *a, const struct memslot *s,
  * start), in (address space, key, index) order: address spaces one after
  * the other, as every walk in kvm_main.c and kvm_zap_gfn_range does; key:
  * the hva for a notifier, the gfn for gfn-keyed walks (model/vm.h, enum
- * walk_by). */
+ * walk_by). [*lo, *hi): the gfns it reaches there (slot_reach), found on
+ * the way, so a walk asks once per slot. */
 static uint32_t next_slot(const struct step_env *env, const struct actor *a,
-			  uint32_t cur)
+			  uint32_t cur, uint64_t *lo, uint64_t *hi)
 {
 	const struct vm_layout *l = env->vm->layout;
 	enum walk_by b = env->slot_order == ORDER_INDEX ? WALK_BY_INDEX
 			 : a->inval.kind == INVAL_NOTIFIER ? WALK_BY_HVA
 							   : WALK_BY_GFN;
-	uint64_t lo, hi;
 
 	for (uint32_t k = cur == WALK_END ? 0 : l->walk_rank[b][cur] + 1u;
 	     k < l->n_slots; k++) {
 		uint32_t i = l->walk_order[b][k];
 
-		if (slot_reach(a, &l->slots[i], &lo, &hi))
+		if (slot_reach(a, &l->slots[i], lo, hi))
 			return i;
 	}
 	return WALK_END;
 }
 
-static void walk_enter(const struct step_env *env, struct actor *a,
-		       uint32_t slot)
+/* The walk goes on at the start of `slot`'s reach, lo. */
+static void walk_enter(struct actor *a, uint32_t slot, uint64_t lo)
 {
-	uint64_t lo = 0, hi = 0;
-
 	a->walk_slot = slot;
 	a->walk_added = false;
-	if (slot != WALK_END)
-		slot_reach(a, &env->vm->layout->slots[slot], &lo, &hi);
-	a->walk_gfn = lo;
+	a->walk_gfn = slot != WALK_END ? lo : 0;
 }
 
 /* The gfns the walk reaches change how they may be mapped: for a gfn zap
@@ -447,13 +443,17 @@ static uint64_t yield_budget(const struct step_env *env, const struct actor *a)
  * (tdp_mmu_iter_cond_resched() yields only after forward progress, inside
  * one slot's walk), and never while only absent ones are left. So a hold
  * costs O(budget x levels), whatever the slot's size. Returns true when
- * the walk is complete. */
-static bool walk_hold(const struct step_env *env, struct actor *a,
-		      struct inval_ctx *ctx, struct actor_stats *stats)
+ * the walk is complete. Out of line: inlined, its registers made every
+ * step's prologue longer, and a fault's steps are most steps (bench
+ * icount path/ and sim/). */
+static __attribute__((noinline)) bool
+walk_hold(const struct step_env *env, struct actor *a, struct inval_ctx *ctx,
+	  struct actor_stats *stats)
 {
 	struct vm *vm = env->vm;
 	uint64_t budget = yield_budget(env, a);
 	uint64_t zapped = 0, lo = 0, hi = 0;
+	uint32_t slot;
 
 	if (a->holds++ == 0) {
 		/* began, ranges: cleared by inval_forget() (or init). */
@@ -468,14 +468,17 @@ static bool walk_hold(const struct step_env *env, struct actor *a,
 			oracle_cover(&vm->st->oracle, a->handle, ORACLE_ALL_AS,
 				     ORACLE_BOTH, a->inval.start, a->inval.end);
 		}
-		walk_enter(env, a, next_slot(env, a, WALK_END));
+		slot = next_slot(env, a, WALK_END, &lo, &hi);
+		walk_enter(a, slot, lo);
 	} else {
 		inval_ctx_of(a, ctx);
+		/* Resumed after a yield: the reach of the slot it left. */
+		if (a->walk_slot != WALK_END)
+			slot_reach(a, &vm->layout->slots[a->walk_slot], &lo, &hi);
 	}
 	while (a->walk_slot != WALK_END) {
 		const struct memslot *s = &vm->layout->slots[a->walk_slot];
 
-		slot_reach(a, s, &lo, &hi);
 		if (!a->walk_added) {
 			a->walk_added = true;
 			if (a->inval.kind != INVAL_GFN_ZAP) {
@@ -509,7 +512,8 @@ static bool walk_hold(const struct step_env *env, struct actor *a,
 				return false;
 			}
 		}
-		walk_enter(env, a, next_slot(env, a, a->walk_slot));
+		slot = next_slot(env, a, a->walk_slot, &lo, &hi);
+		walk_enter(a, slot, lo);
 	}
 	return true;
 }
