@@ -91,6 +91,7 @@ int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 				return -1;
 			}
 		}
+		s->index = (uint8_t)i;
 		s->spte_base = sptes;
 		sptes += s->npages;
 		if (s->gmem && (s->private_mem || s->gmem_base >= VM_MAX_KEYS ||
@@ -186,6 +187,9 @@ void vm_load_pages(struct vm *vm, const uint64_t *img)
 		const struct memslot *s = &vm->layout->slots[k];
 		const uint64_t *priv = img + 2 * n + s->spte_base;
 
+		vm->slot_sptes[k] = 0;
+		for (uint64_t g = 0; g < s->npages; g++)
+			vm->slot_sptes[k] += img[n + s->spte_base + g] != 0;
 		if (!s->gmem)
 			continue;
 		/* One set per run of the image. */
@@ -276,10 +280,11 @@ static void count_stale(void *ctx, uint64_t idx, uint32_t spte, uint32_t version
 	*(uint64_t *)ctx += spte != version;
 }
 
-uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
+uint64_t vm_zap_walk_(struct vm *vm, const struct memslot *s,
 		      uint64_t gfn_start, uint64_t gfn_end, uint64_t max,
 		      uint64_t *zapped, uint64_t *next_gfn)
 {
+	uint64_t *count = &vm->slot_sptes[s->index];
 	uint64_t stale = 0, next;
 
 	*zapped = spte_map_walk(&vm->map, slot_spte_index(s, gfn_start),
@@ -287,6 +292,12 @@ uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
 				count_stale, &stale, &next);
 	*next_gfn = gfn_start < gfn_end ? s->base_gfn + (next - s->spte_base)
 					: gfn_end;
+	/* Write lock held: no install runs. A walk of the whole slot that
+	 * left none makes the count exact again (after racing installs). */
+	*count -= *zapped < *count ? *zapped : *count;
+	if (gfn_start <= s->base_gfn && gfn_end >= s->base_gfn + s->npages &&
+	    *next_gfn == gfn_end)
+		*count = 0;
 	return stale;
 }
 

@@ -56,6 +56,7 @@ struct memslot {
 	bool gmem;        /* the kernel's shape: an hva and a guest_memfd binding */
 	bool init_private; /* gmem: every gfn starts private (a confidential
 			    * guest's boot), else shared */
+	uint8_t index;      /* its place in the layout; set by vm_layout_finish */
 	uint64_t base_gfn;
 	uint64_t npages;
 	uint64_t host_base; /* first host page (== hva page for shared slots) */
@@ -107,6 +108,13 @@ struct vm {
 	struct spte_map map;      /* per SPTE index: the SPTE and its version */
 	struct run_map attr;      /* per SPTE index of a gmem slot: the
 				   * private attribute (1/0), as runs */
+	/* Per slot: its present SPTEs (or more, see vm_spte_set), so a zap
+	 * skips a slot with none without walking the map (a multislot
+	 * invalidation crosses every slot, most of them empty). Derived
+	 * from the map, not part of the state: vm_load_pages rebuilds it.
+	 * Raised by installs (mmu_lock for read: atomic), lowered by zaps
+	 * (for write: no install runs then). */
+	uint64_t slot_sptes[VM_MAX_SLOTS];
 	pthread_rwlock_t *mmu_lock; /* NULL when steps run one at a time */
 };
 
@@ -206,23 +214,43 @@ static inline bool vm_spte_get(const struct vm *vm, const struct memslot *s,
 {
 	return spte_map_get(&vm->map, slot_spte_index(s, gfn), version);
 }
-/* Installs it from `version`; true and *old when one was present. */
+/* Installs it from `version`; true and *old when one was present. Two
+ * installs racing on one absent gfn (threaded engine) may both count it:
+ * the slot's count may exceed its present SPTEs, never fall below (every
+ * absent -> present change is made by an install that found it absent). */
 static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
 			       uint64_t gfn, uint32_t version, uint32_t *old)
 {
-	return spte_map_set(&vm->map, slot_spte_index(s, gfn), version, old);
+	bool had = spte_map_set(&vm->map, slot_spte_index(s, gfn), version, old);
+
+	if (!had)
+		__atomic_fetch_add(&vm->slot_sptes[s->index], 1, __ATOMIC_RELAXED);
+	return had;
 }
 
+uint64_t vm_zap_walk_(struct vm *vm, const struct memslot *s,
+		      uint64_t gfn_start, uint64_t gfn_end, uint64_t max,
+		      uint64_t *zapped, uint64_t *next_gfn);
 /* Zaps the first `max` present SPTEs (UINT64_MAX: all) of slot s's gfns
  * [gfn_start, gfn_end), in gfn order (write lock held); *zapped gets how
  * many, *next_gfn the gfn of the first present SPTE left in the range, or
  * gfn_end. Returns how many of the zapped were already stale: lost
  * invalidations that a later one happened to clean up, which the end
  * audit would never see. O(levels) per SPTE zapped: absent runs cost
- * nothing. */
-uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
-		      uint64_t gfn_start, uint64_t gfn_end, uint64_t max,
-		      uint64_t *zapped, uint64_t *next_gfn);
+ * nothing, and a slot without present SPTEs (most of those a multislot
+ * invalidation crosses) costs no walk at all. */
+static inline uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
+				    uint64_t gfn_start, uint64_t gfn_end,
+				    uint64_t max, uint64_t *zapped,
+				    uint64_t *next_gfn)
+{
+	if (!vm->slot_sptes[s->index]) {
+		*zapped = 0;
+		*next_gfn = gfn_end;
+		return 0;
+	}
+	return vm_zap_walk_(vm, s, gfn_start, gfn_end, max, zapped, next_gfn);
+}
 
 /* End-of-run audit: installed SPTEs whose version has moved since.
  * Walks the present SPTEs only. Not concurrent with steps. */
