@@ -107,6 +107,14 @@ int vm_layout_finish(struct vm_layout *l, char *err, size_t errlen)
 	}
 	l->n_host_pages = host_pages;
 	l->n_sptes = sptes;
+	for (uint32_t i = l->n_slots; i-- > 0;) {
+		const struct memslot *s = &l->slots[i], *t = s + 1;
+
+		l->host_run_end[i] = i + 1 < l->n_slots && !s->gmem && !t->gmem &&
+					     t->host_base == s->host_base + s->npages
+				     ? l->host_run_end[i + 1]
+				     : (uint8_t)(i + 1);
+	}
 	for (int b = 0; b < WALK_BY_COUNT; b++)
 		sort_walk(l, (enum walk_by)b);
 	return 0;
@@ -216,20 +224,20 @@ void vm_set_private(struct vm *vm, const struct memslot *s, uint64_t gfn_start,
 			    slot_spte_index(s, gfn_end), priv);
 }
 
-/* Adds the positions of slot s whose copy at `base` holds pages of
- * [start, end) to the pending run, bumping the run when they do not extend
- * it. */
-static void bump_copy(struct vm *vm, const struct memslot *s, uint64_t base,
-		      uint64_t start, uint64_t end, uint64_t *run_lo,
-		      uint64_t *run_hi)
+/* Adds the positions whose host pages [base, base + npages) hold pages of
+ * [start, end), SPTE spte_base onwards, to the pending run, bumping the run
+ * when they do not extend it. */
+static void bump_copy(struct vm *vm, uint64_t base, uint64_t npages,
+		      uint64_t spte_base, uint64_t start, uint64_t end,
+		      uint64_t *run_lo, uint64_t *run_hi)
 {
 	uint64_t lo = start > base ? start : base;
-	uint64_t hi = end < base + s->npages ? end : base + s->npages;
+	uint64_t hi = end < base + npages ? end : base + npages;
 
 	if (lo >= hi)
 		return;
-	lo = s->spte_base + (lo - base);
-	hi = s->spte_base + (hi - base);
+	lo = spte_base + (lo - base);
+	hi = spte_base + (hi - base);
 	if (*run_lo < *run_hi && lo == *run_hi) {
 		*run_hi = hi;
 		return;
@@ -239,23 +247,27 @@ static void bump_copy(struct vm *vm, const struct memslot *s, uint64_t base,
 	*run_hi = hi;
 }
 
-/* Slots are numbered in SPTE order, so slots adjacent in host memory and
- * in index (multislot's, a VM's RAM split at a hole) are one SPTE run:
- * bumped once, not per slot. A guest_memfd slot's position moves when
- * either of its copies changes: the version is per position, not per
- * copy (docs/model.md, "Fidelity"). */
+/* Slots adjacent in host memory and in index (multislot's, a VM's RAM
+ * split at a hole) are one run of host pages and of SPTEs
+ * (host_run_end): intersected and bumped once, not per slot. Runs whose
+ * SPTEs follow one another are bumped together too. A guest_memfd slot's
+ * position moves when either of its copies changes: the version is per
+ * position, not per copy (docs/model.md, "Fidelity"). */
 void vm_bump_host(struct vm *vm, uint64_t start, uint64_t end)
 {
 	const struct vm_layout *l = vm->layout;
 	uint64_t run_lo = 0, run_hi = 0; /* SPTE positions, pending */
 
-	for (uint32_t i = 0; i < l->n_slots; i++) {
+	for (uint32_t i = 0; i < l->n_slots; i = l->host_run_end[i]) {
 		const struct memslot *s = &l->slots[i];
+		const struct memslot *last = &l->slots[l->host_run_end[i] - 1];
+		uint64_t pages = last->host_base + last->npages - s->host_base;
 
-		bump_copy(vm, s, s->host_base, start, end, &run_lo, &run_hi);
+		bump_copy(vm, s->host_base, pages, s->spte_base, start, end,
+			  &run_lo, &run_hi);
 		if (s->gmem)
-			bump_copy(vm, s, s->gmem_base, start, end, &run_lo,
-				  &run_hi);
+			bump_copy(vm, s->gmem_base, s->npages, s->spte_base, start,
+				  end, &run_lo, &run_hi);
 	}
 	spte_map_bump(&vm->map, run_lo, run_hi);
 }

@@ -80,6 +80,11 @@ struct vm_layout {
 	 * next slot without sorting every time). */
 	uint8_t walk_order[WALK_BY_COUNT][VM_MAX_SLOTS];
 	uint8_t walk_rank[WALK_BY_COUNT][VM_MAX_SLOTS];
+	/* Derived by vm_layout_finish: slots [i, host_run_end[i]) follow
+	 * one another in host memory (and, being in index order, in SPTE
+	 * order), so a host change reaches them as one run (vm_bump_host);
+	 * a slot with a guest_memfd binding is a run by itself. */
+	uint8_t host_run_end[VM_MAX_SLOTS];
 };
 
 /* The flat part of the mutable state. In the explorer's records the page
