@@ -372,23 +372,27 @@ static bool slot_reach(const struct actor *a, const struct memslot *s,
 	return *lo < *hi;
 }
 
-/* The next slot the walk reaches after slot `cur` (WALK_END: from the
- * start), in (address space, key, index) order: address spaces one after
- * the other, as every walk in kvm_main.c and kvm_zap_gfn_range does; key:
- * the hva for a notifier, the gfn for gfn-keyed walks (model/vm.h, enum
- * walk_by). [*lo, *hi): the gfns it reaches there (slot_reach), found on
- * the way, so a walk asks once per slot. */
-static uint32_t next_slot(const struct step_env *env, const struct actor *a,
-			  uint32_t cur, uint64_t *lo, uint64_t *hi)
+/* The order a walk visits slots in: (address space, key, index), address
+ * spaces one after the other, as every walk in kvm_main.c and
+ * kvm_zap_gfn_range does; key: the hva for a notifier, the gfn for
+ * gfn-keyed walks (model/vm.h, enum walk_by). */
+static enum walk_by walk_order_of(const struct step_env *env,
+				  const struct actor *a)
 {
-	const struct vm_layout *l = env->vm->layout;
-	enum walk_by b = env->slot_order == ORDER_INDEX ? WALK_BY_INDEX
-			 : a->inval.kind == INVAL_NOTIFIER ? WALK_BY_HVA
-							   : WALK_BY_GFN;
+	return env->slot_order == ORDER_INDEX ? WALK_BY_INDEX
+	       : a->inval.kind == INVAL_NOTIFIER ? WALK_BY_HVA
+						 : WALK_BY_GFN;
+}
 
-	for (uint32_t k = cur == WALK_END ? 0 : l->walk_rank[b][cur] + 1u;
-	     k < l->n_slots; k++) {
-		uint32_t i = l->walk_order[b][k];
+/* The first slot the walk reaches from place *k of order b on (WALK_END:
+ * none), *k moved past it; [*lo, *hi): the gfns it reaches there
+ * (slot_reach), found on the way, so a walk asks once per slot. */
+static uint32_t next_slot(const struct vm_layout *l, enum walk_by b,
+			  const struct actor *a, uint32_t *k, uint64_t *lo,
+			  uint64_t *hi)
+{
+	while (*k < l->n_slots) {
+		uint32_t i = l->walk_order[b][(*k)++];
 
 		if (slot_reach(a, &l->slots[i], lo, hi))
 			return i;
@@ -451,9 +455,11 @@ walk_hold(const struct step_env *env, struct actor *a, struct inval_ctx *ctx,
 	  struct actor_stats *stats)
 {
 	struct vm *vm = env->vm;
+	const struct vm_layout *l = vm->layout;
+	enum walk_by b = walk_order_of(env, a);
 	uint64_t budget = yield_budget(env, a);
 	uint64_t zapped = 0, lo = 0, hi = 0;
-	uint32_t slot;
+	uint32_t slot, k = 0; /* k: place in order b of the slot after it */
 
 	if (a->holds++ == 0) {
 		/* began, ranges: cleared by inval_forget() (or init). */
@@ -468,16 +474,18 @@ walk_hold(const struct step_env *env, struct actor *a, struct inval_ctx *ctx,
 			oracle_cover(&vm->st->oracle, a->handle, ORACLE_ALL_AS,
 				     ORACLE_BOTH, a->inval.start, a->inval.end);
 		}
-		slot = next_slot(env, a, WALK_END, &lo, &hi);
+		slot = next_slot(l, b, a, &k, &lo, &hi);
 		walk_enter(a, slot, lo);
 	} else {
 		inval_ctx_of(a, ctx);
 		/* Resumed after a yield: the reach of the slot it left. */
-		if (a->walk_slot != WALK_END)
-			slot_reach(a, &vm->layout->slots[a->walk_slot], &lo, &hi);
+		if (a->walk_slot != WALK_END) {
+			slot_reach(a, &l->slots[a->walk_slot], &lo, &hi);
+			k = l->walk_rank[b][a->walk_slot] + 1u;
+		}
 	}
 	while (a->walk_slot != WALK_END) {
-		const struct memslot *s = &vm->layout->slots[a->walk_slot];
+		const struct memslot *s = &l->slots[a->walk_slot];
 
 		if (!a->walk_added) {
 			a->walk_added = true;
@@ -512,7 +520,7 @@ walk_hold(const struct step_env *env, struct actor *a, struct inval_ctx *ctx,
 				return false;
 			}
 		}
-		slot = next_slot(env, a, a->walk_slot, &lo, &hi);
+		slot = next_slot(l, b, a, &k, &lo, &hi);
 		walk_enter(a, slot, lo);
 	}
 	return true;
