@@ -238,6 +238,24 @@ static void test_spte_map(uint64_t seed)
 	check_seed = 0;
 }
 
+/* Loads the image (ver, spte: n positions) into t, checks save gives it
+ * back, then bumps [lo, hi) and checks every position moved by one there
+ * and only there. vout, sout: scratch of n words each. */
+static void check_image_round_trip(struct spte_map *t, const uint64_t *ver,
+				   const uint64_t *spte, uint64_t *vout,
+				   uint64_t *sout, unsigned n, uint64_t lo,
+				   uint64_t hi)
+{
+	spte_map_load(t, ver, spte, n);
+	spte_map_save(t, vout, sout, n);
+	CHECK(memcmp(ver, vout, n * sizeof(*ver)) == 0, "versions: load then save");
+	CHECK(memcmp(spte, sout, n * sizeof(*spte)) == 0, "SPTEs: load then save");
+	spte_map_bump(t, lo, hi);
+	spte_map_save(t, vout, sout, n);
+	for (unsigned i = 0; i < n; i++)
+		CHECK_EQ_U64(vout[i], ver[i] + (i >= lo && i < hi), "position %u after bump", i);
+}
+
 /* Explorer images: load then save gives the image back, and a loaded map
  * bumps every position (all are tracked). */
 static void test_images(void)
@@ -252,14 +270,7 @@ static void test_images(void)
 	}
 	spte_map_init(&t, N);
 	spte_map_bump(&t, 0, N); /* lands on nothing: no position tracked yet */
-	spte_map_load(&t, ver, spte, N);
-	spte_map_save(&t, vout, sout, N);
-	CHECK(memcmp(ver, vout, sizeof(ver)) == 0, "versions: load then save");
-	CHECK(memcmp(spte, sout, sizeof(spte)) == 0, "SPTEs: load then save");
-	spte_map_bump(&t, 3, 37);
-	spte_map_save(&t, vout, sout, N);
-	for (unsigned i = 0; i < N; i++)
-		CHECK_EQ_U64(vout[i], ver[i] + (i >= 3 && i < 37), "position %u after bump", i);
+	check_image_round_trip(&t, ver, spte, vout, sout, N, 3, 37);
 	CHECK_EQ_U64(spte_map_next(&t, 1, N), 3, "first present SPTE after a load");
 	spte_map_load(&t, ver, spte, N); /* counters of the bump are cleared */
 	spte_map_save(&t, vout, sout, N);
@@ -335,14 +346,7 @@ static void test_images_over_one_entry_leaves(void)
 	spte_map_track(&t, 20);                     /* 5's hangs at level 2 */
 	spte_map_track(&t, 7);                      /* grows 5's */
 	spte_map_set(&t, 300, 1, &(uint32_t){ 0 }); /* one-entry at level 3 */
-	spte_map_load(&t, ver, spte, N);
-	spte_map_save(&t, vout, sout, N);
-	CHECK(memcmp(ver, vout, sizeof(ver)) == 0, "versions: load then save");
-	CHECK(memcmp(spte, sout, sizeof(spte)) == 0, "SPTEs: load then save");
-	spte_map_bump(&t, 4, 301);
-	spte_map_save(&t, vout, sout, N);
-	for (unsigned i = 0; i < N; i++)
-		CHECK_EQ_U64(vout[i], ver[i] + (i >= 4 && i < 301), "position %u after bump", i);
+	check_image_round_trip(&t, ver, spte, vout, sout, N, 4, 301);
 	spte_map_destroy(&t);
 }
 
