@@ -1,19 +1,7 @@
 #include "model/run_map.h"
 
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* Nodes come in chunks that live until run_map_destroy: a lock-free
- * reader may still hold a node a writer just recycled. */
-#define RUN_CHUNK 64
-
-struct run_chunk {
-	struct run_chunk *next;
-	uint32_t used;
-	struct run_node node[RUN_CHUNK];
-};
 
 /* Writers store every field a reader loads this way (run_map.h). */
 #define PUT(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELEASE)
@@ -38,16 +26,14 @@ static bool above(const struct run_node *a, const struct run_node *b)
 int run_map_init(struct run_map *m, uint64_t n_keys)
 {
 	memset(m, 0, sizeof(*m));
+	arena_init(&m->arena);
 	m->n_keys = n_keys;
 	return pthread_mutex_init(&m->lock, NULL) ? -1 : 0;
 }
 
 void run_map_destroy(struct run_map *m)
 {
-	for (struct run_chunk *c = m->chunks, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	arena_destroy(&m->arena);
 	pthread_mutex_destroy(&m->lock);
 	memset(m, 0, sizeof(*m));
 }
@@ -59,20 +45,9 @@ static struct run_node *node_new(struct run_map *m, uint64_t key, uint32_t val)
 	if (n) {
 		m->free = n->kid[0];
 	} else {
-		struct run_chunk *c = m->chunks;
-
-		if (!c || c->used == RUN_CHUNK) {
-			c = calloc(1, sizeof(*c));
-			if (!c) {
-				fprintf(stderr, "model: out of memory for "
-					"attribute runs (%llu held)\n",
-					(unsigned long long)m->n_runs);
-				abort();
-			}
-			c->next = m->chunks;
-			m->chunks = c;
-		}
-		n = &c->node[c->used++];
+		/* Arena memory lives until run_map_destroy: a lock-free
+		 * reader may still hold a node a writer just recycled. */
+		n = arena_alloc(&m->arena, sizeof(*n));
 		PUT(m->n_alloc, m->n_alloc + 1);
 	}
 	PUT(n->key, key);
@@ -191,9 +166,5 @@ uint64_t run_map_count(const struct run_map *m)
 
 size_t run_map_bytes(const struct run_map *m)
 {
-	size_t bytes = 0;
-
-	for (const struct run_chunk *c = m->chunks; c; c = c->next)
-		bytes += sizeof(*c);
-	return bytes;
+	return m->n_alloc * sizeof(struct run_node);
 }

@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/arena.h"
+
 struct run_node {
 	uint64_t key;  /* the run's first key */
 	uint32_t val;
@@ -39,16 +41,14 @@ struct run_node {
 	struct run_node *kid[2];
 };
 
-struct run_chunk;
-
 struct run_map {
 	struct run_node *root;
 	uint64_t n_keys;
 	uint32_t seq;           /* odd while a writer changes the tree */
-	uint64_t n_alloc;       /* nodes ever carved out of chunks */
+	uint64_t n_alloc;       /* nodes ever taken from the arena */
 	uint64_t n_runs;        /* boundaries in the tree */
 	struct run_node *free;  /* recycled nodes, linked by kid[0] */
-	struct run_chunk *chunks;
+	struct arena arena;     /* node memory (model/arena.h) */
 	pthread_mutex_t lock;   /* writers; readers that lost a race */
 };
 
@@ -91,7 +91,8 @@ locked:
 /* Boundaries held (runs, less one if key 0 starts at value 0). */
 uint64_t run_map_count(const struct run_map *m);
 
-/* Bytes of node memory held (grows with the most runs ever held). */
+/* Bytes of nodes ever made (grows with the most runs ever held; the
+ * arena's chunks round it up). */
 size_t run_map_bytes(const struct run_map *m);
 
 #endif
