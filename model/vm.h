@@ -37,7 +37,6 @@
 
 #include "model/oracle.h"
 #include "model/run_map.h"
-#include "model/sparse_map.h"
 #include "model/spte_map.h"
 #include "model/tracker.h"
 
