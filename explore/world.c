@@ -4,7 +4,7 @@
 
 /* world_canon() rebuilds struct actor field by field, so a field added to
  * struct actor must be added there too: this catches the change. */
-_Static_assert(sizeof(struct actor) == 264,
+_Static_assert(sizeof(struct actor) == 296,
 	       "struct actor changed: update actor_canon() in explore/world.c");
 
 void world_shape_init(struct world_shape *ws, size_t vm_bytes,
@@ -44,6 +44,7 @@ static void actor_canon(struct actor *a)
 	c.fault.gfn = a->fault.gfn;
 	c.seq_snapshot = a->seq_snapshot;
 	c.gen_snapshot = a->gen_snapshot;
+	/* cur stays zero: a cache into this process's map, not state. */
 	c.inval.kind = a->inval.kind;
 	c.inval.as_id = a->inval.as_id;
 	c.inval.start = a->inval.start;

@@ -98,8 +98,9 @@ static struct fault_key fault_key_of(const struct vm *vm, const struct actor *a,
 }
 
 /* The oracle's verdict at a check of a fault on copy `priv`: `resolved`
- * once the page was looked up. */
-static bool truly_stale(const struct vm *vm, const struct actor *a,
+ * once the page was looked up. Inline: at every locked check its usual
+ * answer (nothing in flight, no bump since the resolve) is three loads. */
+static inline __attribute__((always_inline)) bool truly_stale(const struct vm *vm, const struct actor *a,
 			bool resolved, bool priv)
 {
 	const struct memslot *s = fault_slot(vm, a);
@@ -107,7 +108,8 @@ static bool truly_stale(const struct vm *vm, const struct actor *a,
 	if (oracle_covered(&vm->st->oracle, s->as_id, a->fault.gfn,
 			   priv ? ORACLE_PRIVATE : ORACLE_SHARED))
 		return true;
-	return resolved && vm_version(vm, s, a->fault.gfn) != a->gen_snapshot;
+	return resolved && !vm_version_unmoved(vm, &a->cur) &&
+	       vm_version(vm, s, a->fault.gfn) != a->gen_snapshot;
 }
 
 /* Linux 6.8 added the lock-free check (mmu_invalidate_retry_gfn_unsafe)
@@ -133,127 +135,149 @@ static void start_resolve(struct actor *a, const struct step_env *env)
 	a->wait = env->resolve_steps ? env->resolve_steps : 1;
 }
 
+/* The vCPU's steps, one function per program counter. */
+#define VCPU_STEP static inline bool
+
+VCPU_STEP vcpu_read_seq(struct actor *a, const struct step_env *env,
+			struct actor_stats *stats, struct step_info *info)
+{
+	struct vm *vm = env->vm;
+	uint32_t present_version;
+
+	if (!a->has_fault) {
+		if (!env->wl->next_fault(env->wl, a, &a->fault)) {
+			a->pc = VCPU_DONE;
+			return false;
+		}
+		a->has_fault = true;
+	}
+	/* The access (first, or again after RET_PF_RETRY re-entered the
+	 * guest) exits only if the SPTE is not present; one that is present
+	 * is served by the hardware, or on a racing fault by fast_page_fault
+	 * / RET_PF_SPURIOUS: no check either way. */
+	if (env->skip_present &&
+	    vm_spte_get(vm, fault_slot(vm, a), a->fault.gfn, &present_version)) {
+		a->has_fault = false;
+		info->what = "access: SPTE present, no fault";
+		return true;
+	}
+	stats->attempts++;
+	/* Pairs with the release in tracker_end_common(). */
+	a->seq_snapshot = smp_load_acquire(vm->st->tracker.seq);
+	info->what = "read seq";
+	if (prechecks(env))
+		a->pc = VCPU_PRECHECK1;
+	else
+		start_resolve(a, env);
+	return true;
+}
+
+VCPU_STEP vcpu_precheck(struct actor *a, const struct step_env *env,
+			struct actor_stats *stats, struct step_info *info,
+			bool traced)
+{
+	struct vm *vm = env->vm;
+	bool resolved = a->pc == VCPU_PRECHECK2;
+	bool priv = fault_private(vm, a);
+	struct fault_key key = fault_key_of(vm, a, priv);
+
+	info->what = resolved ? "pre-check after resolve"
+			      : "pre-check before resolve";
+	info->checked = true;
+	info->verdict = (vm->ops->retry_unsafe ? vm->ops->retry_unsafe
+					       : vm->ops->retry)(
+		&vm->st->tracker, &key, a->seq_snapshot);
+	/* A pre-check that says go counts nothing (oracle_classify), so the
+	 * oracle is asked only for a retry or a trace. */
+	if (info->verdict != RETRY_NONE || traced) {
+		info->truly_stale = truly_stale(vm, a, resolved, priv);
+		oracle_classify(stats, info->verdict, info->truly_stale, false);
+	}
+	if (info->verdict != RETRY_NONE) {
+		count_retry_on_gfn(env, a);
+		a->pc = VCPU_READ_SEQ;
+	} else if (resolved) {
+		a->pc = VCPU_LOCKED_CHECK;
+	} else {
+		start_resolve(a, env);
+	}
+	return true;
+}
+
+VCPU_STEP vcpu_resolve(struct actor *a, const struct step_env *env,
+		       struct step_info *info)
+{
+	if (a->wait > 1) {
+		a->wait--;
+		info->what = "resolving";
+		return true;
+	}
+	/* Tracked before the snapshot: see model/spte_map.h. */
+	a->gen_snapshot = vm_track_version(env->vm, fault_slot(env->vm, a),
+					   a->fault.gfn, &a->cur);
+	spin_ns(env->resolve_ns);
+	info->what = "resolve page";
+	a->pc = prechecks(env) ? VCPU_PRECHECK2 : VCPU_LOCKED_CHECK;
+	return true;
+}
+
+VCPU_STEP vcpu_locked_check(struct actor *a, const struct step_env *env,
+			    struct actor_stats *stats, struct step_info *info)
+{
+	struct vm *vm = env->vm;
+	const struct memslot *s = fault_slot(vm, a);
+	bool priv = fault_private(vm, a), stale;
+	struct fault_key key = fault_key_of(vm, a, priv);
+	uint32_t old, cur;
+
+	mmu_read_lock(vm);
+	info->what = "locked check";
+	info->checked = true;
+	info->verdict = vm->ops->retry(&vm->st->tracker, &key, a->seq_snapshot);
+	stale = truly_stale(vm, a, true, priv);
+	info->truly_stale = stale;
+	oracle_classify(stats, info->verdict, stale, true);
+	if (info->verdict != RETRY_NONE) {
+		count_retry_on_gfn(env, a);
+		a->pc = VCPU_READ_SEQ;
+		mmu_read_unlock(vm);
+		return true;
+	}
+	/* Not stale: the version truly_stale() just read is the snapshot,
+	 * so the fast path reads it once. */
+	cur = stale ? vm_version(vm, s, a->fault.gfn) : (uint32_t)a->gen_snapshot;
+	if (vm_spte_set(vm, s, a->fault.gfn, &a->cur, (uint32_t)a->gen_snapshot,
+			&old) &&
+	    old != cur)
+		stats->stale_replaced++;
+	mmu_read_unlock(vm);
+	stats->faults++;
+	if (stale) {
+		info->violation = true;
+		if (a->gen_snapshot != cur)
+			stats->fn_stale_page++;
+	}
+	info->what = stale ? "locked check: install (STALE)"
+			   : "locked check: install";
+	a->has_fault = false;
+	a->pc = VCPU_READ_SEQ;
+	return true;
+}
+
 static bool vcpu_step(struct actor *a, const struct step_env *env,
 		      struct actor_stats *stats, struct step_info *info,
 		      bool traced)
 {
-	struct vm *vm = env->vm;
-	struct fault_key key;
-	uint32_t present_version;
-	bool stale, resolved, priv;
-
 	switch (a->pc) {
 	case VCPU_READ_SEQ:
-		if (!a->has_fault) {
-			if (!env->wl->next_fault(env->wl, a, &a->fault)) {
-				a->pc = VCPU_DONE;
-				return false;
-			}
-			a->has_fault = true;
-		}
-		/* The access (first, or again after RET_PF_RETRY re-entered
-		 * the guest) exits only if the SPTE is not present; one that
-		 * is present is served by the hardware, or on a racing fault
-		 * by fast_page_fault / RET_PF_SPURIOUS: no check either way. */
-		if (env->skip_present &&
-		    vm_spte_get(vm, fault_slot(vm, a), a->fault.gfn,
-				&present_version)) {
-			a->has_fault = false;
-			info->what = "access: SPTE present, no fault";
-			return true;
-		}
-		stats->attempts++;
-		/* Pairs with the release in tracker_end_common(). */
-		a->seq_snapshot = smp_load_acquire(vm->st->tracker.seq);
-		info->what = "read seq";
-		if (prechecks(env))
-			a->pc = VCPU_PRECHECK1;
-		else
-			start_resolve(a, env);
-		return true;
-
+		return vcpu_read_seq(a, env, stats, info);
 	case VCPU_PRECHECK1:
 	case VCPU_PRECHECK2:
-		resolved = a->pc == VCPU_PRECHECK2;
-		priv = fault_private(vm, a);
-		key = fault_key_of(vm, a, priv);
-		info->what = resolved ? "pre-check after resolve"
-				      : "pre-check before resolve";
-		info->checked = true;
-		info->verdict = (vm->ops->retry_unsafe ? vm->ops->retry_unsafe
-						       : vm->ops->retry)(
-			&vm->st->tracker, &key, a->seq_snapshot);
-		/* A pre-check that says go counts nothing (oracle_classify),
-		 * so the oracle is asked only for a retry or a trace. */
-		if (info->verdict != RETRY_NONE || traced) {
-			info->truly_stale = truly_stale(vm, a, resolved, priv);
-			oracle_classify(stats, info->verdict, info->truly_stale,
-					false);
-		}
-		if (info->verdict != RETRY_NONE) {
-			count_retry_on_gfn(env, a);
-			a->pc = VCPU_READ_SEQ;
-		} else if (resolved) {
-			a->pc = VCPU_LOCKED_CHECK;
-		} else {
-			start_resolve(a, env);
-		}
-		return true;
-
+		return vcpu_precheck(a, env, stats, info, traced);
 	case VCPU_RESOLVE:
-		if (a->wait > 1) {
-			a->wait--;
-			info->what = "resolving";
-			return true;
-		}
-		/* Tracked before the snapshot: see model/spte_map.h. */
-		a->gen_snapshot = vm_track_version(vm, fault_slot(vm, a), a->fault.gfn);
-		spin_ns(env->resolve_ns);
-		info->what = "resolve page";
-		a->pc = prechecks(env) ? VCPU_PRECHECK2 : VCPU_LOCKED_CHECK;
-		return true;
-
-	case VCPU_LOCKED_CHECK: {
-		const struct memslot *s = fault_slot(vm, a);
-		uint32_t old, cur;
-
-		priv = fault_private(vm, a);
-		key = fault_key_of(vm, a, priv);
-		mmu_read_lock(vm);
-		info->what = "locked check";
-		info->checked = true;
-		info->verdict = vm->ops->retry(&vm->st->tracker, &key,
-					       a->seq_snapshot);
-		stale = truly_stale(vm, a, true, priv);
-		info->truly_stale = stale;
-		oracle_classify(stats, info->verdict, stale, true);
-		if (info->verdict != RETRY_NONE) {
-			count_retry_on_gfn(env, a);
-			a->pc = VCPU_READ_SEQ;
-			mmu_read_unlock(vm);
-			return true;
-		}
-		/* Not stale: the version truly_stale() just read is the
-		 * snapshot, so the fast path reads it once. */
-		cur = stale ? vm_version(vm, s, a->fault.gfn)
-			    : (uint32_t)a->gen_snapshot;
-		if (vm_spte_set(vm, s, a->fault.gfn, (uint32_t)a->gen_snapshot,
-				&old) &&
-		    old != cur)
-			stats->stale_replaced++;
-		mmu_read_unlock(vm);
-		stats->faults++;
-		if (stale) {
-			info->violation = true;
-			if (a->gen_snapshot != cur)
-				stats->fn_stale_page++;
-		}
-		info->what = stale ? "locked check: install (STALE)"
-				   : "locked check: install";
-		a->has_fault = false;
-		a->pc = VCPU_READ_SEQ;
-		return true;
-	}
+		return vcpu_resolve(a, env, info);
+	case VCPU_LOCKED_CHECK:
+		return vcpu_locked_check(a, env, stats, info);
 	}
 	return false;
 }

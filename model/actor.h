@@ -10,8 +10,9 @@
  * from real threads (then vm->mmu_lock is a real rwlock and the critical
  * sections take it).
  *
- * An actor is plain data (no pointers), so the explorer can copy and hash
- * it. What an actor does next (which gfn to fault, what to invalidate) comes
+ * An actor is plain data, so the explorer can copy and hash it; the one
+ * pointer it holds, a vCPU's cursor into the SPTE map, is a cache that
+ * the explorer's canonical form drops (model/spte_map.h). What an actor does next (which gfn to fault, what to invalidate) comes
  * from the workload callbacks in struct step_env.
  */
 #ifndef MODEL_ACTOR_H
@@ -97,6 +98,7 @@ struct actor {
 	struct fault_plan fault;
 	uint64_t seq_snapshot;
 	uint64_t gen_snapshot;
+	struct spte_cursor cur; /* where the resolve tracked gen_snapshot */
 	/* invalidator */
 	struct inval_plan inval;
 	uint32_t handle;

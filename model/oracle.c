@@ -111,16 +111,9 @@ bool oracle_covered_scan_(const struct oracle_state *o, uint32_t as_id,
 	return false;
 }
 
-void oracle_classify(struct actor_stats *s, enum retry_verdict verdict,
-		     bool stale, bool locked)
+void oracle_classify_retry_(struct actor_stats *s, enum retry_verdict verdict,
+			    bool stale, bool locked)
 {
-	if (verdict == RETRY_NONE) {
-		/* Only the locked check commits to installing the SPTE; a
-		 * pre-check that says "go" decides nothing yet. */
-		if (locked && stale)
-			s->fn++;
-		return;
-	}
 	s->retries++;
 	if (!locked)
 		s->retries_early++;

@@ -113,10 +113,22 @@ static inline bool oracle_covered(const struct oracle_state *o, uint32_t as_id,
 	       oracle_covered_scan_(o, as_id, gfn, copy);
 }
 
+void oracle_classify_retry_(struct actor_stats *s, enum retry_verdict verdict,
+			    bool stale, bool locked);
 /* Classifies one check. `verdict` is the tracker's, `stale` the oracle's.
- * `locked`: the check under mmu_lock (a "go" there installs the SPTE). */
-void oracle_classify(struct actor_stats *s, enum retry_verdict verdict,
-		     bool stale, bool locked);
+ * `locked`: the check under mmu_lock (a "go" there installs the SPTE).
+ * A go, the common case, is inline. */
+static inline void oracle_classify(struct actor_stats *s,
+				   enum retry_verdict verdict, bool stale,
+				   bool locked)
+{
+	if (verdict != RETRY_NONE)
+		oracle_classify_retry_(s, verdict, stale, locked);
+	/* Only the locked check commits to installing the SPTE; a pre-check
+	 * that says "go" decides nothing yet. */
+	else if (locked && stale)
+		s->fn++;
+}
 
 void actor_stats_add(struct actor_stats *into, const struct actor_stats *from);
 

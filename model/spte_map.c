@@ -20,6 +20,8 @@ void spte_map_init(struct spte_map *m, uint64_t n_keys)
 	m->levels = radix_levels(n_keys);
 	m->root_live = 0;
 	m->one_entry = m->levels > 4;
+	m->loads = 1;
+	m->bumps_begun = m->bumps_done = 0;
 	m->root = arena_alloc(&m->arena, m->levels == 1 ? sizeof(struct spm_leaf)
 							: sizeof(struct spm_node));
 }
@@ -149,14 +151,18 @@ static struct spm_leaf *make_leaf(struct spte_map *m, uint64_t key,
 	return leaf;
 }
 
-uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key)
+uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key,
+			      struct spte_cursor *c)
 {
 	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
-	const struct spm_leaf *owner;
+	uint64_t done = __atomic_load_n(&m->bumps_done, __ATOMIC_ACQUIRE);
+	uint64_t begun = __atomic_load_n(&m->bumps_begun, __ATOMIC_ACQUIRE);
+	struct spm_entry *e;
 	struct spm_leaf *leaf;
 	uint32_t sum = 0;
 	unsigned top;
 
+	c->loads = 0; /* levels == 1: every position has its entry, found */
 	if (m->levels == 1)
 		return spte_map_version(m, key);
 	/* Path first, then the sum: every counter read then is one the
@@ -169,8 +175,11 @@ uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key)
 	leaf = make_leaf(m, key, path, &top);
 	for (unsigned l = top; l <= m->levels; l++)
 		sum += __atomic_load_n(&path[l]->add, __ATOMIC_RELAXED);
-	return sum + __atomic_load_n(&spm_find_(leaf, key, &owner)->ver,
-				     __ATOMIC_RELAXED);
+	e = spm_find_(leaf, key, &c->owner);
+	c->e = e;
+	c->bumps = begun == done ? begun : SPTE_CURSOR_BUSY;
+	c->loads = m->loads;
+	return sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED);
 }
 
 static void set_live(uint32_t *mask, uint32_t bit)
@@ -247,6 +256,21 @@ bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
 	if (!had)
 		mark_present(m, (struct spm_leaf *)owner, path, top, key);
 	return had;
+}
+
+bool spte_map_set_absent_(struct spte_map *m, uint64_t key,
+			  const struct spte_cursor *c, uint32_t val)
+{
+	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
+	unsigned top = 1;
+
+	WRITE_ONCE(c->e->spte, val);
+	/* The leaf's path as it is now: a split since the tracking hangs
+	 * new nodes in it, with their live bits set over the leaf. */
+	if (m->levels > 1 && !find_path(m, key, path, &top))
+		return spte_map_set(m, key, val, &(uint32_t){ 0 });
+	mark_present(m, (struct spm_leaf *)c->owner, path, top, key);
+	return false;
 }
 
 /* ---- bumps --------------------------------------------------------------- */
@@ -362,10 +386,15 @@ void spte_map_bump(struct spte_map *m, uint64_t lo, uint64_t hi)
 		hi = m->n_keys;
 	if (lo >= hi)
 		return;
+	/* Begun before the first counter moves (the fence: a reader that
+	 * sees a counter moved sees this too), done after the last. */
+	__atomic_fetch_add(&m->bumps_begun, 1, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (m->levels == 1)
 		bump_leaf(m->root, lo, hi);
 	else
 		bump(m->root, m->levels, 0, lo, hi);
+	__atomic_fetch_add(&m->bumps_done, 1, __ATOMIC_RELEASE);
 }
 
 /* ---- walks --------------------------------------------------------------- */
@@ -669,6 +698,7 @@ static uint32_t load(struct spte_map *m, struct spm_node *node, unsigned level,
 void spte_map_load(struct spte_map *m, const uint64_t *ver,
 		   const uint64_t *spte, uint64_t n)
 {
+	m->loads++; /* a partial leaf is dropped: its entries move */
 	if (m->levels == 1)
 		load_leaf(m->root, 0, ver, spte, n);
 	else

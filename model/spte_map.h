@@ -75,7 +75,15 @@ struct spte_map {
 	unsigned levels;
 	uint32_t root_live; /* the root's live mask (levels > 1) */
 	bool one_entry;     /* leaves hung high start as one-entry leaves */
+	uint32_t loads;     /* 1 + spte_map_load()s so far: cursors of before
+			     * are void */
 	uint64_t n_keys;    /* positions are [0, n_keys) */
+	/* Bumps begun and done (see struct spte_cursor), on a cache line of
+	 * their own: invalidators write them, every fault reads one. */
+	char line_[64];
+	uint64_t bumps_begun;
+	uint64_t bumps_done;
+	char line_end_[48];
 };
 
 /* Nodes (here for the inline lookups below; only spte_map.c writes their
@@ -172,12 +180,14 @@ void spte_map_init(struct spte_map *m, uint64_t n_keys);
 void spte_map_destroy(struct spte_map *m);
 
 /* key's entry, or NULL when it was never created; *sum gets the add
- * counters on the path (the version's part above the leaf). */
+ * counters on the path (the version's part above the leaf), *owner the
+ * leaf holding its presence bit. */
 static inline struct spm_entry *spte_map_entry_(const struct spte_map *m,
-						uint64_t key, uint32_t *sum)
+						uint64_t key, uint32_t *sum,
+						const struct spm_leaf **owner)
 {
 	const void *n = m->root;
-	const struct spm_leaf *leaf, *owner;
+	const struct spm_leaf *leaf;
 	uint32_t s = 0;
 
 	if (m->levels > 1) {
@@ -195,7 +205,7 @@ static inline struct spm_entry *spte_map_entry_(const struct spte_map *m,
 	}
 	*sum = s;
 	leaf = n;
-	return leaf ? spm_find_(leaf, key, &owner) : NULL;
+	return leaf ? spm_find_(leaf, key, owner) : NULL;
 }
 
 /* The SPTE at key: true and *val (the version it was installed from) when
@@ -242,22 +252,83 @@ static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
 static inline uint32_t spte_map_version(const struct spte_map *m, uint64_t key)
 {
 	uint32_t sum;
-	const struct spm_entry *e = spte_map_entry_(m, key, &sum);
+	const struct spm_leaf *owner;
+	const struct spm_entry *e = spte_map_entry_(m, key, &sum, &owner);
 
 	return e ? sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED) : sum;
 }
 
-uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key);
+/* What tracking a position learnt, so that the fault's check and install
+ * need no walk of their own (a fault tracks once, then checks and installs
+ * the same position): its entry and the leaf holding its presence bit,
+ * which stay where they are until a load (see above), and the map's bump
+ * count at the version read. A cache, not state: a zeroed cursor (what the
+ * explorer's canonical actor holds) or one from before a load only costs
+ * the walks it would have saved.
+ *
+ * The bump count: spte_map_bump() adds one to bumps_begun before its
+ * counters and to bumps_done after. A version read after seeing the two
+ * equal (every bump begun was done) is exact; if bumps_begun is still the
+ * same later, no bump began in between, so the version has not moved:
+ * a seqlock whose readers never retry, they walk instead. */
+struct spte_cursor {
+	struct spm_entry *e;
+	const struct spm_leaf *owner;
+	uint64_t bumps;             /* bumps_begun then, or SPTE_CURSOR_BUSY */
+	uint32_t loads;             /* m->loads then; 0: empty */
+};
 
-/* Tracks the position (creates its path), then returns its version. A
- * position already tracked costs one lookup. */
+#define SPTE_CURSOR_BUSY UINT64_MAX /* a bump was in progress at the read */
+
+uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key,
+			      struct spte_cursor *c);
+
+/* Tracks the position (creates its path), then returns its version and
+ * fills *c. A position already tracked costs one lookup. */
+static inline uint32_t spte_map_track_at(struct spte_map *m, uint64_t key,
+					 struct spte_cursor *c)
+{
+	uint64_t done = __atomic_load_n(&m->bumps_done, __ATOMIC_ACQUIRE);
+	uint64_t begun = __atomic_load_n(&m->bumps_begun, __ATOMIC_ACQUIRE);
+	const struct spm_leaf *owner;
+	uint32_t sum;
+	struct spm_entry *e = spte_map_entry_(m, key, &sum, &owner);
+
+	if (!e)
+		return spte_map_track_slow_(m, key, c);
+	c->e = e;
+	c->owner = owner;
+	c->bumps = begun == done ? begun : SPTE_CURSOR_BUSY;
+	c->loads = m->loads;
+	return sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED);
+}
+
+/* The same without a cursor. */
 static inline uint32_t spte_map_track(struct spte_map *m, uint64_t key)
 {
-	uint32_t sum;
-	const struct spm_entry *e = spte_map_entry_(m, key, &sum);
+	struct spte_cursor c;
 
-	return e ? sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED)
-		 : spte_map_track_slow_(m, key);
+	return spte_map_track_at(m, key, &c);
+}
+
+/* Whether the cursor's entry is still the position's (no load since). */
+static inline bool spte_cursor_valid(const struct spte_map *m,
+				     const struct spte_cursor *c)
+{
+	return c->loads == m->loads;
+}
+
+/* True when the position's version is for sure still the one
+ * spte_map_track_at() returned with c (no bump began since); false when
+ * it may have moved: read it again. The fence pairs with the one in
+ * spte_map_bump(): a version read that saw a bump's counter makes this
+ * read see that bump begun. */
+static inline bool spte_map_unmoved(const struct spte_map *m,
+				    const struct spte_cursor *c)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return spte_cursor_valid(m, c) &&
+	       c->bumps == __atomic_load_n(&m->bumps_begun, __ATOMIC_RELAXED);
 }
 
 /* Installs the SPTE (present, value val), tracking the position if it was
@@ -268,6 +339,25 @@ static inline uint32_t spte_map_track(struct spte_map *m, uint64_t key)
  * installs. */
 bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
 		  uint32_t *old);
+
+bool spte_map_set_absent_(struct spte_map *m, uint64_t key,
+			  const struct spte_cursor *c, uint32_t val);
+
+/* spte_map_set() of the position c was filled for: a replacement writes
+ * the entry, an install where none is walks only to set the live bits. */
+static inline bool spte_map_set_at(struct spte_map *m, uint64_t key,
+				   const struct spte_cursor *c, uint32_t val,
+				   uint32_t *old)
+{
+	if (!spte_cursor_valid(m, c))
+		return spte_map_set(m, key, val, old);
+	if (!(__atomic_load_n(&c->owner->present, __ATOMIC_RELAXED) &
+	      (1u << radix_digit(key, 1))))
+		return spte_map_set_absent_(m, key, c, val);
+	*old = __atomic_load_n(&c->e->spte, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->e->spte, val, __ATOMIC_RELAXED);
+	return true;
+}
 
 /* The versions of positions [lo, hi) move by one. */
 void spte_map_bump(struct spte_map *m, uint64_t lo, uint64_t hi);

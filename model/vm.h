@@ -194,11 +194,19 @@ static inline uint32_t vm_version(const struct vm *vm, const struct memslot *s,
 {
 	return spte_map_version(&vm->map, slot_spte_index(s, gfn));
 }
-/* The same, tracking the position first (a fault resolving the page). */
+/* The same, tracking the position first (a fault resolving the page);
+ * *c remembers where, for the fault's check and install below. */
 static inline uint32_t vm_track_version(struct vm *vm, const struct memslot *s,
-					uint64_t gfn)
+					uint64_t gfn, struct spte_cursor *c)
 {
-	return spte_map_track(&vm->map, slot_spte_index(s, gfn));
+	return spte_map_track_at(&vm->map, slot_spte_index(s, gfn), c);
+}
+/* The version of the position c was tracked for, when that is the
+ * version vm_track_version() returned for sure: true, no walk. */
+static inline bool vm_version_unmoved(const struct vm *vm,
+				      const struct spte_cursor *c)
+{
+	return spte_map_unmoved(&vm->map, c);
 }
 /* The attributes of slot s's gfns [gfn_start, gfn_end) change. */
 static inline void vm_bump_attr(struct vm *vm, const struct memslot *s,
@@ -218,14 +226,17 @@ static inline bool vm_spte_get(const struct vm *vm, const struct memslot *s,
 {
 	return spte_map_get(&vm->map, slot_spte_index(s, gfn), version);
 }
-/* Installs it from `version`; true and *old when one was present. Two
+/* Installs it from `version` (c: from the fault's vm_track_version() of
+ * gfn); true and *old when one was present. Two
  * installs racing on one absent gfn (threaded engine) may both count it:
  * the slot's count may exceed its present SPTEs, never fall below (every
  * absent -> present change is made by an install that found it absent). */
 static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
-			       uint64_t gfn, uint32_t version, uint32_t *old)
+			       uint64_t gfn, const struct spte_cursor *c,
+			       uint32_t version, uint32_t *old)
 {
-	bool had = spte_map_set(&vm->map, slot_spte_index(s, gfn), version, old);
+	bool had = spte_map_set_at(&vm->map, slot_spte_index(s, gfn), c,
+				   version, old);
 
 	if (!had)
 		__atomic_fetch_add(&vm->slot_sptes[s->index], 1, __ATOMIC_RELAXED);

@@ -137,6 +137,12 @@ static void test_spte_map(uint64_t seed)
 	struct spte_map t;
 	uint32_t ver[KEYS] = { 0 }, val[KEYS] = { 0 };
 	int tracked[KEYS] = { 0 }, present[KEYS] = { 0 };
+	/* A cursor per key (spte_map_track_at), kept across splits and
+	 * grown leaves, with the version it was taken at and the bumps
+	 * made then. */
+	struct spte_cursor cur[KEYS] = { 0 };
+	uint32_t cur_ver[KEYS] = { 0 };
+	uint64_t cur_bumps[KEYS] = { 0 }, bumps = 0;
 	uint64_t rng = seed;
 
 	check_seed = seed;
@@ -152,7 +158,8 @@ static void test_spte_map(uint64_t seed)
 
 		switch (rng_below(&rng, 7)) {
 		case 0:
-			ver[i] = spte_map_track(&t, key_of(i));
+			ver[i] = cur_ver[i] = spte_map_track_at(&t, key_of(i), &cur[i]);
+			cur_bumps[i] = bumps;
 			tracked[i] = 1;
 			break;
 		case 1: /* a bump, sometimes reaching far past the keys */
@@ -160,6 +167,7 @@ static void test_spte_map(uint64_t seed)
 			hi = rng_below(&rng, 4) ? key_of(j - 1) + 1
 						: key_of(j - 1) + (1ULL << 32);
 			spte_map_bump(&t, lo, hi);
+			bumps++;
 			for (k = 0; k < KEYS; k++)
 				if (tracked[k] && key_of(k) >= lo && key_of(k) < hi)
 					ver[k]++;
@@ -168,9 +176,19 @@ static void test_spte_map(uint64_t seed)
 			if (tracked[i])
 				CHECK_EQ_U64(spte_map_version(&t, key_of(i)), ver[i],
 					     "version of key %u after op %d", i, op);
+			/* Unmoved exactly when no bump came since the cursor. */
+			if (cur[i].loads)
+				CHECK(spte_map_unmoved(&t, &cur[i]) ==
+					      (cur_bumps[i] == bumps) &&
+					      (cur_bumps[i] != bumps ||
+					       cur_ver[i] == ver[i]),
+				      "cursor of key %u after op %d: unmoved", i, op);
 			break;
-		case 3: { /* an install tracks the position */
-			int had = spte_map_set(&t, key_of(i), v, &old);
+		case 3: { /* an install tracks the position; with the key's
+			   * cursor, however old, when it has one */
+			int had = cur[i].loads && rng_below(&rng, 2)
+					  ? spte_map_set_at(&t, key_of(i), &cur[i], v, &old)
+					  : spte_map_set(&t, key_of(i), v, &old);
 
 			CHECK(had == present[i], "set: presence of key %u", i);
 			if (had && present[i])
@@ -254,6 +272,29 @@ static void check_image_round_trip(struct spte_map *t, const uint64_t *ver,
 	spte_map_save(t, vout, sout, n);
 	for (unsigned i = 0; i < n; i++)
 		CHECK_EQ_U64(vout[i], ver[i] + (i >= lo && i < hi), "position %u after bump", i);
+}
+
+/* A load moves entries (a partial leaf is dropped): a cursor taken before
+ * it is void, and an install through it still lands where the load put
+ * the position. */
+static void test_cursor_over_load(void)
+{
+	enum { N = 32 };
+	const uint64_t key = (9ULL << 24) + 5; /* a one-entry leaf */
+	uint64_t ver[N] = { 0 }, spte[N] = { 0 };
+	struct spte_cursor c;
+	struct spte_map t;
+	uint32_t v = 0, old = 0;
+
+	spte_map_init(&t, 1ULL << 36);
+	CHECK_EQ_U64(spte_map_track_at(&t, key, &c), 0, "tracked");
+	CHECK(spte_cursor_valid(&t, &c) && spte_map_unmoved(&t, &c), "fresh cursor");
+	spte_map_load(&t, ver, spte, N);
+	CHECK(!spte_cursor_valid(&t, &c) && !spte_map_unmoved(&t, &c),
+	      "a load voids the cursor");
+	CHECK(!spte_map_set_at(&t, key, &c, 4, &old), "install after the load");
+	CHECK(spte_map_get(&t, key, &v) && v == 4, "the install is where a lookup looks");
+	spte_map_destroy(&t);
 }
 
 /* Explorer images: load then save gives the image back, and a loaded map
@@ -389,6 +430,7 @@ int main(void)
 		test_spte_map(seed);
 	}
 	test_images();
+	test_cursor_over_load();
 	test_one_entry_leaves();
 	test_images_over_one_entry_leaves();
 	test_span_costs_nothing();
