@@ -142,6 +142,10 @@ int vm_init(struct vm *vm, const struct vm_layout *l,
 		return -ENOMEM;
 	}
 	vm->st = vm->st_own = st;
+	/* A layout has at most VM_MAX_SLOTS x VM_MAX_SLOT_PAGES SPTEs; the
+	 * map takes positions below its leaves' partial bit (spte_map.h). */
+	_Static_assert((uint64_t)VM_MAX_SLOTS * VM_MAX_SLOT_PAGES <= SPM_PARTIAL,
+		       "SPTE positions must stay below SPM_PARTIAL");
 	spte_map_init(&vm->map, l->n_sptes);
 	/* Absent a conversion every position reads 0: a slot that boots
 	 * private is one run. */
