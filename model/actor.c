@@ -100,8 +100,9 @@ static struct fault_key fault_key_of(const struct vm *vm, const struct actor *a,
 /* The oracle's verdict at a check of a fault on copy `priv`: `resolved`
  * once the page was looked up. Inline: at every locked check its usual
  * answer (nothing in flight, no bump since the resolve) is three loads. */
-static inline __attribute__((always_inline)) bool truly_stale(const struct vm *vm, const struct actor *a,
-			bool resolved, bool priv)
+static inline __attribute__((always_inline)) bool
+truly_stale(const struct vm *vm, const struct actor *a, bool resolved,
+	    bool priv)
 {
 	const struct memslot *s = fault_slot(vm, a);
 
@@ -136,10 +137,9 @@ static void start_resolve(struct actor *a, const struct step_env *env)
 }
 
 /* The vCPU's steps, one function per program counter. */
-#define VCPU_STEP static inline bool
 
-VCPU_STEP vcpu_read_seq(struct actor *a, const struct step_env *env,
-			struct actor_stats *stats, struct step_info *info)
+static bool vcpu_read_seq(struct actor *a, const struct step_env *env,
+			  struct actor_stats *stats, struct step_info *info)
 {
 	struct vm *vm = env->vm;
 	uint32_t present_version;
@@ -172,9 +172,9 @@ VCPU_STEP vcpu_read_seq(struct actor *a, const struct step_env *env,
 	return true;
 }
 
-VCPU_STEP vcpu_precheck(struct actor *a, const struct step_env *env,
-			struct actor_stats *stats, struct step_info *info,
-			bool traced)
+static bool vcpu_precheck(struct actor *a, const struct step_env *env,
+			  struct actor_stats *stats, struct step_info *info,
+			  bool traced)
 {
 	struct vm *vm = env->vm;
 	bool resolved = a->pc == VCPU_PRECHECK2;
@@ -204,8 +204,8 @@ VCPU_STEP vcpu_precheck(struct actor *a, const struct step_env *env,
 	return true;
 }
 
-VCPU_STEP vcpu_resolve(struct actor *a, const struct step_env *env,
-		       struct step_info *info)
+static bool vcpu_resolve(struct actor *a, const struct step_env *env,
+			 struct step_info *info)
 {
 	if (a->wait > 1) {
 		a->wait--;
@@ -221,8 +221,9 @@ VCPU_STEP vcpu_resolve(struct actor *a, const struct step_env *env,
 	return true;
 }
 
-VCPU_STEP vcpu_locked_check(struct actor *a, const struct step_env *env,
-			    struct actor_stats *stats, struct step_info *info)
+static bool vcpu_locked_check(struct actor *a, const struct step_env *env,
+			      struct actor_stats *stats,
+			      struct step_info *info)
 {
 	struct vm *vm = env->vm;
 	const struct memslot *s = fault_slot(vm, a);
