@@ -11,20 +11,29 @@
 
 #define Q_MIN (1.0 / 64)
 #define Q_MAX 0.2 /* R >= 1 */
-#define P_MIN 0.05
-#define P_MAX 20.0
 #define W_MIN 1e-3
 #define W_MAX 1.0
+#define C_MIN 5.0
+#define C_MAX 1e5
+#define B_MIN 1e-7
+#define B_MAX 0.05
+#define E_MIN 0.01
+/* b is per page touched at this size; it grows in proportion to it. */
+#define BG_PAGES 1024.0
+#define E_MAX 2.0
 #define STEPS_MIN 200000ULL
 /* Below this a rate counts as this (log of 0 has no error to minimise). */
 #define RATE_FLOOR 1e-4
-#define NM_EVALS 50
+#define NM_EVALS 40
 #define GOLDEN_EVALS 24
 
 void live_calib_defaults(struct calib_params *th)
 {
 	th->step_frac = 1.0 / 8;
 	th->pause_scale = 1.0;
+	th->window_cap_us = 300;
+	th->background = 1e-4;
+	th->exposure = 1.0;
 	for (int k = 0; k < LM_COUNT; k++)
 		th->window[k] = 0.5;
 }
@@ -81,7 +90,8 @@ int live_calib_model(const struct sweep_point *pt,
 	m->yield_pages = 0;
 	s = q * fault_us;
 	r = round_steps(1.0 / q - 4, 1);
-	window = w * t->drop_us;
+	window = w * (t->drop_us < clamp(th->window_cap_us, C_MIN, C_MAX) ?
+		      t->drop_us : clamp(th->window_cap_us, C_MIN, C_MAX));
 	m->resolve_steps = r;
 	m->phase2_steps = round_steps(window / s, 1);
 	m->gap_steps = round_steps(th->pause_scale *
@@ -97,6 +107,19 @@ int live_calib_model(const struct sweep_point *pt,
 		want = STEPS_MIN;
 	*steps = want < max_steps ? want : max_steps;
 	return 0;
+}
+
+/* How much of the engine's sequence retries the live fault meets
+ * (live/calib.h). mprotect holds mmap_lock for write across its notifier
+ * range, so a fault that started its lookup (get_user_pages takes the lock
+ * for read) waits for the call's end and is always overtaken: fully
+ * exposed, by the mechanism, not fitted. */
+static double exposure_of(const struct sweep_point *pt,
+			  const struct calib_params *th)
+{
+	if (pt->p.mech == LM_MPROTECT)
+		return 1.0;
+	return clamp(th->exposure, E_MIN, E_MAX);
 }
 
 /* One engine run of pt with fault cost fault_us. */
@@ -130,9 +153,38 @@ static int engine_run(const struct sweep_point *pt,
 	out->phase2_steps = m.phase2_steps;
 	out->gap_steps = m.gap_steps;
 	out->steps = opt.steps;
-	out->value = res.stats.faults ? (double)res.stats.retries /
-						(double)res.stats.faults : NAN;
+	if (!res.stats.faults) {
+		out->value = out->range = out->seq = NAN;
+		return 0;
+	}
+	out->range = (double)res.stats.retries_range / (double)res.stats.faults;
+	out->seq = (double)res.stats.retries_seq / (double)res.stats.faults;
+	out->value = out->range + out->seq;
 	return 0;
+}
+
+/* The background term (live/calib.h) for b = 1: retries per fixed fault
+ * that the host thread's repopulation of pt's memory brings, whatever the
+ * layout. */
+static double background_unit(const struct sweep_point *pt)
+{
+	const struct sweep_timing *t = &pt->t;
+
+	if (!pt->p.inval_touch || !live_mech_frees((enum live_mech)pt->p.mech) ||
+	    !(t->cycle_us > 0) || !(t->guest_us_per_fault > 0))
+		return 0;
+	return (double)pt->p.inval_pages *
+	       ((double)pt->p.inval_pages / BG_PAGES) *
+	       t->guest_us_per_fault / t->cycle_us;
+}
+
+/* The point's rate from the engine's parts and the additive terms. */
+static double combine(const struct sweep_point *pt,
+		      const struct calib_params *th, double range, double seq,
+		      double *bg)
+{
+	*bg = clamp(th->background, B_MIN, B_MAX) * background_unit(pt);
+	return range + exposure_of(pt, th) * seq + *bg;
 }
 
 /* Below this share of retries in the fault time the second run would
@@ -149,11 +201,16 @@ int live_calib_predict(const struct sweep_point *pt,
 	out->value = out->error = NAN;
 	if (engine_run(pt, th, t, max_steps, out, err, len) < 0)
 		return -1;
+	/* The engine's own retries set the share (the parts scaled below
+	 * differ from it by well under the 1% the rerun is for on every
+	 * point that has a share worth it), so the engine's runs do not
+	 * depend on e and b, and the fit can solve those without it. */
 	q = clamp(th->step_frac, Q_MIN, Q_MAX);
 	share = 2 * q * out->value;
 	if (share > RETRY_SHARE_RERUN &&
 	    engine_run(pt, th, t / (1 + share), max_steps, out, err, len) < 0)
 		return -1;
+	out->value = combine(pt, th, out->range, out->seq, &out->background);
 	out->error = pt->median > 0 ? (out->value - pt->median) / pt->median
 				    : NAN;
 	return 0;
@@ -198,26 +255,89 @@ static double mean_sq_log_error(struct objective *o,
 	return o->n ? sum / (double)o->n : 0;
 }
 
-/* Stage 1: x = ln q, ln p, ln w[dontneed].
+/* Stage 1: x = ln w[dontneed], ln c, with e and b solved inside for
+ * each x; q stays 1/8 and p stays 1.
  *
- * Retry counts pin w/q (the window in model steps) far better than q
- * itself: q only enters on its own through the unlocked length, (1 - q) of
- * a fault. A weak pull towards q = 1/8 (the engine's default, R = 4) picks
- * one point of that flat valley instead of wherever the simplex stopped;
- * it costs as much as a 10% error on one training point when q is off by
- * 2.7x. */
-#define Q_PRIOR_WEIGHT 0.01
+ * Retry counts pin w/q (the window in model steps), not q itself: q only
+ * entered on its own through the unlocked length, (1 - q) of a fault,
+ * which the exposure e now carries. So q is fixed at the engine's default
+ * (R = 4) instead of drifting along a flat valley; w is read as w/q.
+ *
+ * e and b do not change the engine's runs (live_calib_predict), only how
+ * their parts add up: for each x the engine runs once per point and e, b
+ * are fitted on its parts by plain arithmetic. The simplex then searches
+ * two dimensions instead of four, for the same engine runs. */
+struct parts {
+	double range[SWEEP_MAX_POINTS], seq[SWEEP_MAX_POINTS];
+	double measured[SWEEP_MAX_POINTS];
+	const struct sweep_point *pt[SWEEP_MAX_POINTS];
+	size_t n;
+	struct calib_params th;
+};
+
+static void shared_from(const double *x, struct calib_params *th)
+{
+	th->window[LM_DONTNEED] = clamp(exp(x[0]), W_MIN, W_MAX);
+	th->window_cap_us = clamp(exp(x[1]), C_MIN, C_MAX);
+}
+
+static double objective_additive(const double *x, void *ctx)
+{
+	struct parts *p = ctx;
+	struct calib_params th = p->th;
+	double sum = 0, bg;
+
+	th.exposure = clamp(exp(x[0]), E_MIN, E_MAX);
+	th.background = clamp(exp(x[1]), B_MIN, B_MAX);
+	for (size_t i = 0; i < p->n; i++) {
+		double d = log_rate(combine(p->pt[i], &th, p->range[i],
+					    p->seq[i], &bg)) -
+			   log_rate(p->measured[i]);
+
+		sum += d * d;
+	}
+	return p->n ? sum / (double)p->n : 0;
+}
+
+#define ADDITIVE_EVALS 300
+
+/* The best e and b for the engine's parts at th (into th); returns the
+ * mean squared log error there. */
+static double solve_additive(struct objective *o, struct calib_params *th)
+{
+	struct parts p;
+	double y[2] = { log(th->exposure), log(th->background) }, v;
+
+	p.n = o->n;
+	p.th = *th;
+	for (size_t i = 0; i < o->n; i++) {
+		const struct sweep_point *pt = &o->sw->pt[o->idx[i]];
+		struct calib_point_model pm;
+
+		if (live_calib_predict(pt, th, o->max_steps, &pm, o->err,
+				       sizeof(o->err)) < 0 || isnan(pm.value)) {
+			o->failed = true;
+			return 1e30;
+		}
+		p.pt[i] = pt;
+		p.range[i] = pm.range;
+		p.seq[i] = pm.seq;
+		p.measured[i] = pt->median;
+	}
+	v = fit_nelder_mead(objective_additive, &p, y, 2, 1.0, 1e-8,
+			    ADDITIVE_EVALS, NULL);
+	th->exposure = clamp(exp(y[0]), E_MIN, E_MAX);
+	th->background = clamp(exp(y[1]), B_MIN, B_MAX);
+	return v;
+}
 
 static double objective_shared(const double *x, void *ctx)
 {
 	struct objective *o = ctx;
 	struct calib_params th = o->th;
-	double dq = x[0] - log(1.0 / 8);
 
-	th.step_frac = clamp(exp(x[0]), Q_MIN, Q_MAX);
-	th.pause_scale = clamp(exp(x[1]), P_MIN, P_MAX);
-	th.window[LM_DONTNEED] = clamp(exp(x[2]), W_MIN, W_MAX);
-	return mean_sq_log_error(o, &th) + Q_PRIOR_WEIGHT * dq * dq;
+	shared_from(x, &th);
+	return solve_additive(o, &th);
 }
 
 /* Stage 2: x = ln w[mech], the shared factors fixed. */
@@ -256,7 +376,7 @@ static int fit(const struct live_sweep *sw, uint64_t max_steps,
 	       struct live_calib *c, FILE *progress, char *err, size_t len)
 {
 	struct objective o;
-	double x[3], sum;
+	double x[2], sum;
 	size_t total = 0;
 	int ev;
 
@@ -272,13 +392,12 @@ static int fit(const struct live_sweep *sw, uint64_t max_steps,
 			 "was measured: nothing to fit the shared factors on");
 		return 0;
 	}
-	x[0] = log(1.0 / 8);
-	x[1] = 0;
-	x[2] = log(0.5);
+	x[0] = log(0.3);
+	x[1] = log(o.th.window_cap_us);
 	if (progress)
-		fprintf(progress, "bench live --sweep: fitting q, p, "
-			"w[dontneed] on %zu training points\n", o.n);
-	sum = fit_nelder_mead(objective_shared, &o, x, 3, 0.7, 1e-4,
+		fprintf(progress, "bench live --sweep: fitting w[dontneed], c "
+			"(and e, b for each) on %zu training points\n", o.n);
+	sum = fit_nelder_mead(objective_shared, &o, x, 2, 0.7, 1e-4,
 			      NM_EVALS, &ev) * (double)o.n;
 	if (o.failed) {
 		snprintf(err, len, "fit: %s", o.err);
@@ -286,9 +405,8 @@ static int fit(const struct live_sweep *sw, uint64_t max_steps,
 	}
 	c->evals = ev;
 	total = o.n;
-	o.th.step_frac = clamp(exp(x[0]), Q_MIN, Q_MAX);
-	o.th.pause_scale = clamp(exp(x[1]), P_MIN, P_MAX);
-	o.th.window[LM_DONTNEED] = clamp(exp(x[2]), W_MIN, W_MAX);
+	shared_from(x, &o.th);
+	solve_additive(&o, &o.th);
 	for (int k = 0; k < LM_COUNT; k++) {
 		double lw;
 

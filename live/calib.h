@@ -19,13 +19,50 @@
  *   page lookup     R = round(1/q) - 4 steps (a fault is R + 4 steps, so
  *                   its unlocked part, read seq to locked check, is R + 3;
  *                   a retry costs 2 steps, 2q of a fault)
- *   window          W = w[mechanism] * t.drop_us / s: the share of one
- *                   call during which the notifier range is open
+ *   window          W = w[mechanism] * min(t.drop_us, c) / s: the share
+ *                   of one call during which the notifier range is open;
+ *                   a call longer than c microseconds has the window of
+ *                   one of c. Traced on this
+ *                   kernel (kvm_mmu_pagetable_walk against the madvise
+ *                   calls): a dontneed retries the aliased vCPU in the
+ *                   first 30-40% of calls up to about 1024 pages, and for
+ *                   larger ones only in the first ~200 us, the rest of
+ *                   the call (freeing) lets its faults through; retries
+ *                   per call stop growing with its size there.
  *   pause           G = p * (t.cycle_us - W s) / s: the rest of the
  *                   invalidator's loop (repopulating, the call's own work
  *                   outside the range); p = 1 when the mapping is right
- * Free: q, p (shared), and w for each mechanism (its own: how much of the
- * call is inside the range depends on what the call does around it).
+ *   background      b * (pages touched per cycle) / (faults per cycle),
+ *                   added to the engine's rate: retries no invalidation
+ *                   explains. The same trace shows them in both layouts
+ *                   alike, while the host thread repopulates the memory it
+ *                   drops and no notifier runs (kvm_unmap_hva_range
+ *                   silent), a few per thousand pages touched from about
+ *                   2048 pages up and none to speak of below; they are a
+ *                   cost of the host's page allocation, not of the
+ *                   tracker, and mprotect (which touches nothing) has
+ *                   none. Faults per cycle = t.cycle_us /
+ *                   t.guest_us_per_fault, a timing, not a retry count.
+ *   exposure        e scales the engine's sequence retries (a fault whose
+ *                   snapshot an invalidation's end overtook): the model's
+ *                   fault is all kernel fault path, seq snapshot to
+ *                   locked check, (R + 3)/(R + 4) of it exposed; the
+ *                   live vCPU's time per fault also holds the guest's own
+ *                   loop, the exit and the entry, which no end can
+ *                   overtake. Measured control layouts retry on 0.25-0.5
+ *                   of the invalidations where the engine gives about
+ *                   0.9. Range retries (the pre-checks while the range
+ *                   covers the fault) are counted per attempt and keep
+ *                   the engine's figure. mprotect is fully exposed
+ *                   (e = 1, not fitted): it holds mmap_lock for write
+ *                   across its range, so a fault's lookup waits for its
+ *                   end. Without e the pause factor p had
+ *                   to stretch every cycle 2-6x to bring the control
+ *                   layouts down, which shrank the aliased ones with
+ *                   them; p is now fixed at 1 (the measured pause).
+ * Free: c, b, e (shared; q = 1/8 and p = 1 fixed), and w for each mechanism (its own: how much
+ * of the call is inside the range depends on what the call does around
+ * it).
  */
 #ifndef LIVE_CALIB_H
 #define LIVE_CALIB_H
@@ -41,6 +78,9 @@
 struct calib_params {
 	double step_frac;        /* q */
 	double pause_scale;      /* p */
+	double window_cap_us;    /* c: calls longer have no longer window */
+	double background;       /* b: retries per page touched */
+	double exposure;         /* e */
 	double window[LM_COUNT]; /* w per mechanism; NaN: not fitted */
 };
 
@@ -49,6 +89,8 @@ struct calib_point_model {
 	bool predicted;
 	uint64_t resolve_steps, phase2_steps, gap_steps, steps;
 	double value;  /* retries per fixed fault */
+	double background; /* the part of value the b term gives */
+	double range, seq; /* the engine's retries per fault, by condition */
 	double error;  /* (value - measured) / measured; NaN: measured 0 */
 };
 
@@ -70,7 +112,8 @@ struct live_calib {
 
 #define CALIB_BAND 0.25 /* the target: within 25% */
 
-/* Defaults the fit starts from: q = 1/8 (R = 4), p = 1, w = 0.5. */
+/* Defaults the fit starts from: q = 1/8 (R = 4), p = 1, w = 0.5, c = 300 us,
+ * b = 1e-4, e = 1. */
 void live_calib_defaults(struct calib_params *th);
 
 /* The engine's parameters for point pt under th, with f = fault_us. Returns

@@ -40,12 +40,18 @@ static void print_fit(FILE *out, const struct live_sweep *sw,
 	fprintf(out, "fit on %zu training points (%d engine evaluations, mean "
 		"squared log error %.4f, %.1f s):\n", train, c->evals,
 		c->objective, c->seconds);
-	fprintf(out, "  q = %.4f: one model step = %.4f of the vCPU time per "
+	fprintf(out, "  q = %.4f (fixed): one model step = %.4f of the vCPU time per "
 		"fault; unlocked part of a fault %.3f, a retry %.3f of a "
 		"fault\n", th->step_frac, th->step_frac, c->unlocked_fraction,
 		2 * th->step_frac);
-	fprintf(out, "  p = %.3f: pause scale (1: the measured rest of the "
-		"invalidator's loop as is)\n", th->pause_scale);
+	fprintf(out, "  p = %.3f (fixed): pause scale, the measured rest of "
+		"the invalidator's loop as is\n", th->pause_scale);
+	fprintf(out, "  c = %.0f us: a longer call has the window of one of "
+		"c (its range stops growing)\n", th->window_cap_us);
+	fprintf(out, "  b = %.2e: background retries per page the host thread "
+		"repopulates (no notifier; both layouts)\n", th->background);
+	fprintf(out, "  e = %.3f: exposure of a fault to an invalidation's end "
+		"(engine's sequence retries x e)\n", th->exposure);
 	for (int k = 0; k < LM_COUNT; k++)
 		if (!isnan(th->window[k]))
 			fprintf(out, "  w[%s] = %.4f of one call inside the "
@@ -168,6 +174,7 @@ static void json_point(struct json_writer *w, const struct sweep_point *pt,
 	if (pm && pm->predicted) {
 		json_double(w, "predicted", pm->value);
 		json_double(w, "error", pm->error);
+		json_double(w, "predicted_background", pm->background);
 		json_begin_object(w, "model");
 		json_u64(w, "resolve_steps", pm->resolve_steps);
 		json_u64(w, "phase2_steps", pm->phase2_steps);
@@ -193,6 +200,9 @@ static void json_fit(struct json_writer *w, const struct live_sweep *sw,
 	json_double(w, "unlocked_fraction", c->unlocked_fraction);
 	json_double(w, "retry_fraction", 2 * c->params.step_frac);
 	json_double(w, "pause_scale", c->params.pause_scale);
+	json_double(w, "window_cap_us", c->params.window_cap_us);
+	json_double(w, "background_per_page", c->params.background);
+	json_double(w, "exposure", c->params.exposure);
 	json_begin_object(w, "window_fraction");
 	for (int k = 0; k < LM_COUNT; k++)
 		if (c->fitted && !isnan(c->params.window[k]))

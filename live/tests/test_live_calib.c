@@ -119,8 +119,11 @@ static void test_fit_recovers(void)
 	live_params_defaults(&p);
 	live_sweep_points(&sw, &p, 1, 0.5, NULL, err, sizeof(err));
 	live_calib_defaults(&truth);
-	truth.step_frac = 0.1;
-	truth.pause_scale = 1.5;
+	/* q and p are fixed by the fit (live/calib.c), so the fixture keeps
+	 * their values; the rest are what it must find. */
+	truth.window_cap_us = 600;
+	truth.background = 4e-4;
+	truth.exposure = 0.35;
 	for (int k = 0; k < LM_COUNT; k++)
 		truth.window[k] = NAN;
 	truth.window[LM_DONTNEED] = 0.3;
@@ -145,12 +148,12 @@ static void test_fit_recovers(void)
 				    sizeof(err)), 0, "fit: %s", err);
 	CHECK(c.fitted, "fitted: %s", c.why);
 	CHECK(c.objective < 0.01, "training error: %g", c.objective);
-	/* Retry counts pin each window in model steps (w/q) and the pause;
-	 * q alone only loosely (live/calib.c: the weak prior). */
-	CHECK_NEAR(c.params.step_frac, truth.step_frac, 0.5 * truth.step_frac,
-		   "q roughly recovered");
-	CHECK_NEAR(c.params.pause_scale, truth.pause_scale,
-		   0.15 * truth.pause_scale, "p recovered");
+	CHECK_NEAR(c.params.window_cap_us, truth.window_cap_us,
+		   0.2 * truth.window_cap_us, "c recovered");
+	CHECK_NEAR(c.params.background, truth.background,
+		   0.3 * truth.background, "b recovered");
+	CHECK_NEAR(c.params.exposure, truth.exposure, 0.2 * truth.exposure,
+		   "e recovered");
 	for (int k = 0; k < LM_COUNT; k++)
 		if (!isnan(truth.window[k]))
 			CHECK_NEAR(c.params.window[k] / c.params.step_frac,
@@ -173,8 +176,9 @@ static void test_fit_recovers(void)
 			moved.pt[i].median *= 10;
 	CHECK_EQ_I64(live_calib_run(&moved, TEST_STEPS, &c2, NULL, err,
 				    sizeof(err)), 0, "refit: %s", err);
-	CHECK(c2.params.step_frac == c.params.step_frac &&
-	      c2.params.pause_scale == c.params.pause_scale &&
+	CHECK(c2.params.window_cap_us == c.params.window_cap_us &&
+	      c2.params.background == c.params.background &&
+	      c2.params.exposure == c.params.exposure &&
 	      c2.params.window[LM_DONTNEED] == c.params.window[LM_DONTNEED],
 	      "held-out values moved the fit");
 	CHECK(c2.heldout_median_abs_error > 0.8,
@@ -189,6 +193,82 @@ static void test_fit_recovers(void)
 				    sizeof(err)), 0, "unfittable is not an error");
 	CHECK(!c2.fitted, "nothing to fit on");
 	CHECK_CONTAINS(c2.why, "dontneed", "the reason names the mechanism");
+}
+
+/* The terms of live/calib.h one at a time, on one fixture point each:
+ * the window's cap, the background and the exposure, and the
+ * mechanisms each does not apply to. */
+static void test_terms(void)
+{
+	static struct live_sweep sw;
+	struct calib_params th;
+	struct calib_point_model a, b;
+	struct pattern_params m;
+	struct live_params p;
+	uint64_t steps;
+	char err[512];
+	int big, ctl, mp;
+	double s;
+
+	live_params_defaults(&p);
+	live_sweep_points(&sw, &p, 1, 0.5, NULL, err, sizeof(err));
+	for (size_t i = 0; i < sw.n; i++)
+		fixture_timing(&sw.pt[i]);
+	big = live_sweep_find(&sw, "dontneed/aliased/inval=8192");
+	ctl = live_sweep_find(&sw, "dontneed/control");
+	mp = live_sweep_find(&sw, "mprotect/control");
+	CHECK(big >= 0 && ctl >= 0 && mp >= 0, "fixture points present");
+	if (big < 0 || ctl < 0 || mp < 0)
+		return;
+	live_calib_defaults(&th);
+	s = th.step_frac * sw.pt[big].t.guest_us_per_fault;
+
+	/* A call longer than c has the window of a call of c. */
+	th.window_cap_us = 100;
+	CHECK_EQ_I64(live_calib_model(&sw.pt[big], &th,
+				      sw.pt[big].t.guest_us_per_fault,
+				      TEST_STEPS, &m, &steps, err, sizeof(err)),
+		     0, "model: %s", err);
+	CHECK_EQ_U64(m.phase2_steps, (uint64_t)(0.5 * 100 / s + 0.5),
+		     "the window stops growing at the cap");
+	th.window_cap_us = 1e5;
+	live_calib_model(&sw.pt[big], &th, sw.pt[big].t.guest_us_per_fault,
+			 TEST_STEPS, &m, &steps, err, sizeof(err));
+	CHECK_EQ_U64(m.phase2_steps,
+		     (uint64_t)(0.5 * sw.pt[big].t.drop_us / s + 0.5),
+		     "below the cap: w of the call");
+
+	/* Background: b x pages x (pages / 1024) per cycle, spread over the
+	 * cycle's faults, added to the engine's rate; none for mprotect. */
+	live_calib_defaults(&th);
+	th.background = 0;
+	live_calib_predict(&sw.pt[ctl], &th, TEST_STEPS, &a, err, sizeof(err));
+	th.background = 1e-3;
+	live_calib_predict(&sw.pt[ctl], &th, TEST_STEPS, &b, err, sizeof(err));
+	CHECK_NEAR(b.background, 1e-3 * 256 * 0.25 *
+		   sw.pt[ctl].t.guest_us_per_fault / sw.pt[ctl].t.cycle_us,
+		   1e-12, "background of the control point");
+	CHECK(b.value > a.value, "the background adds retries: %g vs %g",
+	      b.value, a.value);
+	live_calib_predict(&sw.pt[mp], &th, TEST_STEPS, &b, err, sizeof(err));
+	CHECK(b.background == 0, "mprotect touches nothing: %g", b.background);
+
+	/* Exposure scales the sequence retries of dontneed, never those of
+	 * mprotect (its lock makes every fault wait for the end). */
+	live_calib_defaults(&th);
+	th.background = 0;
+	th.exposure = 1;
+	live_calib_predict(&sw.pt[ctl], &th, TEST_STEPS, &a, err, sizeof(err));
+	th.exposure = 0.25;
+	live_calib_predict(&sw.pt[ctl], &th, TEST_STEPS, &b, err, sizeof(err));
+	CHECK(a.seq > 0, "the control layout has sequence retries");
+	CHECK_NEAR(b.value, a.range + 0.25 * a.seq, 0.05 * a.value,
+		   "dontneed: e x the sequence retries");
+	live_calib_predict(&sw.pt[mp], &th, TEST_STEPS, &b, err, sizeof(err));
+	th.exposure = 1;
+	live_calib_predict(&sw.pt[mp], &th, TEST_STEPS, &a, err, sizeof(err));
+	CHECK(a.value == b.value, "mprotect: e does not apply (%g vs %g)",
+	      a.value, b.value);
 }
 
 /* A point file: what it says becomes the points, in its order; what is
@@ -264,6 +344,7 @@ int main(void)
 	test_minimisers();
 	test_split();
 	test_point_file();
+	test_terms();
 	test_fit_recovers();
 	return check_summary("test_live_calib");
 }
