@@ -86,7 +86,8 @@ cp "$scratch/union.orig" "$union"
 # 2. +10% instructions in the fault path, once per completed fault.
 base=$(per_op "$scratch/A/icount.json" path/union)
 n=$(( (base * 10 + 50) / 100 ))
-sed -i "0,/^\t\tstats->faults++;/s//\t\t__asm__ volatile(\".rept $n\\\\n\\\\tnop\\\\n\\\\t.endr\");\n\t\tstats->faults++;/" "$actor"
+# Whatever the line's indentation (the step's code moves between functions).
+sed -i "0,/^\(\t*\)stats->faults++;/s//\1__asm__ volatile(\".rept $n\\\\n\\\\tnop\\\\n\\\\t.endr\");\n\1stats->faults++;/" "$actor"
 grep -q "rept $n" "$actor" || bad "fault path: the patch did not apply"
 build
 "$bench" icount --json >"$scratch/B2.json" || bad "B2: bench icount failed"
