@@ -18,9 +18,9 @@
 #define B_MIN 1e-7
 #define B_MAX 0.05
 #define E_MIN 0.01
+#define E_MAX 2.0
 /* b is per page touched at this size; it grows in proportion to it. */
 #define BG_PAGES 1024.0
-#define E_MAX 2.0
 #define STEPS_MIN 200000ULL
 /* Below this a rate counts as this (log of 0 has no error to minimise). */
 #define RATE_FLOOR 1e-4
@@ -90,8 +90,7 @@ int live_calib_model(const struct sweep_point *pt,
 	m->yield_pages = 0;
 	s = q * fault_us;
 	r = round_steps(1.0 / q - 4, 1);
-	window = w * (t->drop_us < clamp(th->window_cap_us, C_MIN, C_MAX) ?
-		      t->drop_us : clamp(th->window_cap_us, C_MIN, C_MAX));
+	window = w * fmin(t->drop_us, clamp(th->window_cap_us, C_MIN, C_MAX));
 	m->resolve_steps = r;
 	m->phase2_steps = round_steps(window / s, 1);
 	m->gap_steps = round_steps(th->pause_scale *

@@ -22,13 +22,13 @@
  *   window          W = w[mechanism] * min(t.drop_us, c) / s: the share
  *                   of one call during which the notifier range is open;
  *                   a call longer than c microseconds has the window of
- *                   one of c. Traced on this
- *                   kernel (kvm_mmu_pagetable_walk against the madvise
- *                   calls): a dontneed retries the aliased vCPU in the
- *                   first 30-40% of calls up to about 1024 pages, and for
- *                   larger ones only in the first ~200 us, the rest of
- *                   the call (freeing) lets its faults through; retries
- *                   per call stop growing with its size there.
+ *                   one of c. Traced on this kernel
+ *                   (kvm_mmu_pagetable_walk against the madvise calls): a
+ *                   dontneed retries the aliased vCPU in the first 30-40%
+ *                   of calls up to about 1024 pages, and for larger ones
+ *                   only in the first ~200 us, the rest of the call
+ *                   (freeing) lets its faults through; retries per call
+ *                   stop growing with its size there.
  *   pause           G = p * (t.cycle_us - W s) / s: the rest of the
  *                   invalidator's loop (repopulating, the call's own work
  *                   outside the range); p = 1 when the mapping is right
@@ -56,13 +56,13 @@
  *                   the engine's figure. mprotect is fully exposed
  *                   (e = 1, not fitted): it holds mmap_lock for write
  *                   across its range, so a fault's lookup waits for its
- *                   end. Without e the pause factor p had
- *                   to stretch every cycle 2-6x to bring the control
- *                   layouts down, which shrank the aliased ones with
- *                   them; p is now fixed at 1 (the measured pause).
- * Free: c, b, e (shared; q = 1/8 and p = 1 fixed), and w for each mechanism (its own: how much
- * of the call is inside the range depends on what the call does around
- * it).
+ *                   end. Without e the pause factor p had to stretch
+ *                   every cycle 2-6x to bring the control layouts down,
+ *                   which shrank the aliased ones with them; p is now
+ *                   fixed at 1 (the measured pause).
+ * Free: c, b, e (shared; q = 1/8 and p = 1 fixed), and w for each
+ * mechanism (its own: how much of the call is inside the range depends on
+ * what the call does around it).
  */
 #ifndef LIVE_CALIB_H
 #define LIVE_CALIB_H
