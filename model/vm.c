@@ -199,9 +199,9 @@ void vm_load_pages(struct vm *vm, const uint64_t *img)
 		const struct memslot *s = &vm->layout->slots[k];
 		const uint64_t *priv = img + 2 * n + s->spte_base;
 
-		vm->slot_sptes[k] = 0;
-		for (uint64_t g = 0; g < s->npages; g++)
-			vm->slot_sptes[k] += img[n + s->spte_base + g] != 0;
+		vm->slot_may_hold[k] = 0;
+		for (uint64_t g = 0; g < s->npages && !vm->slot_may_hold[k]; g++)
+			vm->slot_may_hold[k] = img[n + s->spte_base + g] != 0;
 		if (!s->gmem)
 			continue;
 		/* One set per run of the image. */
@@ -300,7 +300,6 @@ uint64_t vm_zap_walk_(struct vm *vm, const struct memslot *s,
 		      uint64_t gfn_start, uint64_t gfn_end, uint64_t max,
 		      uint64_t *zapped, uint64_t *next_gfn)
 {
-	uint64_t *count = &vm->slot_sptes[s->index];
 	uint64_t stale = 0, next;
 
 	*zapped = spte_map_walk(&vm->map, slot_spte_index(s, gfn_start),
@@ -308,12 +307,11 @@ uint64_t vm_zap_walk_(struct vm *vm, const struct memslot *s,
 				count_stale, &stale, &next);
 	*next_gfn = gfn_start < gfn_end ? s->base_gfn + (next - s->spte_base)
 					: gfn_end;
-	/* Write lock held: no install runs. A walk of the whole slot that
-	 * left none makes the count exact again (after racing installs). */
-	*count -= *zapped < *count ? *zapped : *count;
+	/* Write lock held: no install runs. A walk that left none in the
+	 * whole slot leaves it empty. */
 	if (gfn_start <= s->base_gfn && gfn_end >= s->base_gfn + s->npages &&
 	    *next_gfn == gfn_end)
-		*count = 0;
+		vm->slot_may_hold[s->index] = 0;
 	return stale;
 }
 

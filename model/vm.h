@@ -112,13 +112,15 @@ struct vm {
 	struct spte_map map;      /* per SPTE index: the SPTE and its version */
 	struct run_map attr;      /* per SPTE index of a gmem slot: the
 				   * private attribute (1/0), as runs */
-	/* Per slot: its present SPTEs (or more, see vm_spte_set), so a zap
-	 * skips a slot with none without walking the map (a multislot
-	 * invalidation crosses every slot, most of them empty). Derived
-	 * from the map, not part of the state: vm_load_pages rebuilds it.
-	 * Raised by installs (mmu_lock for read: atomic), lowered by zaps
-	 * (for write: no install runs then). */
-	uint64_t slot_sptes[VM_MAX_SLOTS];
+	/* Per slot: 0 when it holds no present SPTE, so a zap skips it
+	 * without walking the map (a multislot invalidation crosses every
+	 * slot, most of them empty). Set by an install that finds it clear
+	 * (mmu_lock for read: a plain store, and a load of a line installs
+	 * only read once it is set, not a shared counter every install
+	 * writes), cleared by a zap that leaves the whole slot empty (for
+	 * write: no install runs then). Derived from the map, not part of
+	 * the state: vm_load_pages rebuilds it. */
+	uint8_t slot_may_hold[VM_MAX_SLOTS];
 	pthread_rwlock_t *mmu_lock; /* NULL when steps run one at a time */
 };
 
@@ -227,10 +229,7 @@ static inline bool vm_spte_get(const struct vm *vm, const struct memslot *s,
 	return spte_map_get(&vm->map, slot_spte_index(s, gfn), version);
 }
 /* Installs it from `version` (c: from the fault's vm_track_version() of
- * gfn); true and *old when one was present. Two
- * installs racing on one absent gfn (threaded engine) may both count it:
- * the slot's count may exceed its present SPTEs, never fall below (every
- * absent -> present change is made by an install that found it absent). */
+ * gfn); true and *old when one was present. */
 static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
 			       uint64_t gfn, const struct spte_cursor *c,
 			       uint32_t version, uint32_t *old)
@@ -238,8 +237,8 @@ static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
 	bool had = spte_map_set_at(&vm->map, slot_spte_index(s, gfn), c,
 				   version, old);
 
-	if (!had)
-		__atomic_fetch_add(&vm->slot_sptes[s->index], 1, __ATOMIC_RELAXED);
+	if (!had && !__atomic_load_n(&vm->slot_may_hold[s->index], __ATOMIC_RELAXED))
+		__atomic_store_n(&vm->slot_may_hold[s->index], 1, __ATOMIC_RELAXED);
 	return had;
 }
 
@@ -259,7 +258,7 @@ static inline uint64_t vm_zap_sptes(struct vm *vm, const struct memslot *s,
 				    uint64_t max, uint64_t *zapped,
 				    uint64_t *next_gfn)
 {
-	if (!vm->slot_sptes[s->index]) {
+	if (!vm->slot_may_hold[s->index]) {
 		*zapped = 0;
 		*next_gfn = gfn_end;
 		return 0;
