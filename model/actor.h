@@ -163,6 +163,16 @@ void actor_init_invalidator(struct actor *a, uint32_t id, uint64_t seed);
 bool actor_step(struct actor *a, const struct step_env *env,
 		struct actor_stats *stats, struct step_info *info);
 
+/* Runs vCPU a to the end of `accesses` accesses (the one in progress, if
+ * any, is the first). An access ends where the vCPU is back at
+ * VCPU_READ_SEQ: it hit a present SPTE, or its fault attempt retried or
+ * installed. The steps are those actor_step() would take one call each,
+ * counted the same; for an engine whose interleaving comes from real
+ * threads, where a step boundary is no scheduling point. Returns the
+ * accesses that ended: fewer when the workload did. */
+uint64_t actor_vcpu_run(struct actor *a, const struct step_env *env,
+			struct actor_stats *stats, uint64_t accesses);
+
 /* Short name of the actor's next step, for traces. */
 const char *actor_pc_name(const struct actor *a);
 

@@ -1,5 +1,5 @@
 /* The threaded engine (see engine.h): threads, timing and teardown around
- * actor_step(); no protocol logic lives here. */
+ * actor_step() and actor_vcpu_run(); no protocol logic lives here. */
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np, PR_SET_TIMERSLACK */
 #include "stress/engine.h"
 
@@ -113,10 +113,13 @@ static void maybe_preempt(struct worker *w)
 	}
 }
 
-/* One vCPU step; records the latency of a fault when it completes. */
+/* One vCPU access, or one step of it under --preempt (whose yields and
+ * sleeps go between steps); records the latency of a fault when it
+ * completes. */
 static bool vcpu_step(struct stress_run *r, struct worker *w)
 {
-	if (!actor_step(&w->actor, &r->env, &w->stats, NULL))
+	if (r->cfg.preempt ? !actor_step(&w->actor, &r->env, &w->stats, NULL)
+			   : !actor_vcpu_run(&w->actor, &r->env, &w->stats, 1))
 		return false;
 	if (w->stats.faults != w->faults_seen) {
 		uint64_t t = now_ns();

@@ -1,7 +1,9 @@
 /* The threaded engine: a pattern's actors on real threads and a real
  * reader/writer mmu_lock.
  *
- * It runs the model's actor_step() and nothing else of the protocol: each
+ * It runs the model's actor steps and nothing else of the protocol (an
+ * invalidator's through actor_step(), a vCPU's an access at a time through
+ * actor_vcpu_run(), or a step at a time under --preempt): each
  * thread owns one actor and its own struct actor_stats, vm->mmu_lock points
  * at a pthread rwlock, and step_env's resolve_ns/phase2_ns give the page
  * lookup and the host's page change real durations. The oracle stays exact:

@@ -4,8 +4,9 @@
  *
  *   check  tracker->retry() over CHECK_KEYS scattered keys, read lock held,
  *          nothing in flight (or n nested invalidations over a quarter)
- *   path   whole fault attempts through actor_step() until N faults
- *          completed: `single` world, real rwlock, oracle on
+ *   path   whole fault attempts through actor_vcpu_run(), as the
+ *          threaded engine's vCPUs run them, until N faults completed:
+ *          `single` world, real rwlock, oracle on
  *   sim    the deterministic engine: `mixed`, seed 1, N scheduler steps
  */
 #ifndef STRESS_MICRO_FIXTURE_H

@@ -9,7 +9,7 @@
  *                    nested invalidations in flight over a quarter of the
  *                    keys, in scattered order: the range test runs and its
  *                    branch is unpredictable.
- *   path/<tracker>   one whole fault attempt through actor_step() (read
+ *   path/<tracker>   one whole fault attempt through actor_vcpu_run() (read
  *                    seq, pre-checks, resolve with no busy work, locked
  *                    check, install), real rwlock, oracle on, nothing
  *                    invalidating; path/nop with the never-retrying tracker.
