@@ -71,46 +71,40 @@ static const struct memslot *fault_slot(const struct vm *vm,
 	return &vm->layout->slots[a->fault.slot];
 }
 
-/* Whether the fault maps the private copy (kvm_mem_is_private() at
- * resolve). Read now: the attribute only changes in a conversion's phase
- * 2, which also moves the version, so whenever the copy matters (the
- * version did not move) it is the one the fault resolved. */
-static bool fault_private(const struct vm *vm, const struct actor *a)
+/* The key of the fault's check, s its slot. Its copy is the private one
+ * (no hva: kvm_faultin_pfn_private never looks one up, so the hva tracker
+ * can only fall back) when kvm_mem_is_private() says so at the check.
+ * Read now: the attribute only changes in a conversion's phase 2, which
+ * also moves the version, so whenever the copy matters (the version did
+ * not move) it is the one the fault resolved. */
+static inline struct fault_key fault_key_of(const struct vm *vm,
+					    const struct memslot *s,
+					    const struct actor *a)
 {
-	return vm_gfn_private(vm, fault_slot(vm, a), a->fault.gfn);
-}
-
-/* The key of a fault on copy `priv` (fault_private()): a private fault has
- * no hva (kvm_faultin_pfn_private never looks one up), so the hva tracker
- * can only fall back. Callers pass `priv`, asked once per check, which
- * keeps this small enough to be inlined (bench icount). */
-static struct fault_key fault_key_of(const struct vm *vm, const struct actor *a,
-				     bool priv)
-{
-	const struct memslot *s = fault_slot(vm, a);
+	uint64_t gfn = a->fault.gfn;
 	struct fault_key k = {
-		.gfn = a->fault.gfn,
+		.gfn = gfn,
 		.as_id = s->as_id,
-		.has_hva = !priv,
-		.hva = slot_host_page(s, a->fault.gfn),
+		.has_hva = !vm_gfn_private(vm, s, gfn),
+		.hva = slot_host_page(s, gfn),
 	};
 	return k;
 }
 
-/* The oracle's verdict at a check of a fault on copy `priv`: `resolved`
+/* The oracle's verdict at a check of the fault whose key is k: `resolved`
  * once the page was looked up. Inline: at every locked check its usual
- * answer (nothing in flight, no bump since the resolve) is three loads. */
+ * answer (nothing in flight, no bump since the resolve) is three loads;
+ * the key the tracker was asked with spares finding the slot again after
+ * the lock. */
 static inline __attribute__((always_inline)) bool
-truly_stale(const struct vm *vm, const struct actor *a, bool resolved,
-	    bool priv)
+truly_stale(const struct vm *vm, const struct actor *a,
+	    const struct fault_key *k, bool resolved)
 {
-	const struct memslot *s = fault_slot(vm, a);
-
-	if (oracle_covered(&vm->st->oracle, s->as_id, a->fault.gfn,
-			   priv ? ORACLE_PRIVATE : ORACLE_SHARED))
+	if (oracle_covered(&vm->st->oracle, k->as_id, k->gfn,
+			   k->has_hva ? ORACLE_SHARED : ORACLE_PRIVATE))
 		return true;
 	return resolved && !vm_version_unmoved(vm, &a->cur) &&
-	       vm_version(vm, s, a->fault.gfn) != a->gen_snapshot;
+	       vm_version(vm, fault_slot(vm, a), k->gfn) != a->gen_snapshot;
 }
 
 /* Linux 6.8 added the lock-free check (mmu_invalidate_retry_gfn_unsafe)
@@ -191,8 +185,7 @@ vcpu_precheck(struct actor *a, const struct step_env *env,
 {
 	struct vm *vm = env->vm;
 	bool resolved = a->pc == VCPU_PRECHECK2;
-	bool priv = fault_private(vm, a);
-	struct fault_key key = fault_key_of(vm, a, priv);
+	struct fault_key key = fault_key_of(vm, fault_slot(vm, a), a);
 
 	info->what = resolved ? "pre-check after resolve"
 			      : "pre-check before resolve";
@@ -203,7 +196,7 @@ vcpu_precheck(struct actor *a, const struct step_env *env,
 	/* A pre-check that says go counts nothing (oracle_classify), so the
 	 * oracle is asked only for a retry or a trace. */
 	if (info->verdict != RETRY_NONE || traced) {
-		info->truly_stale = truly_stale(vm, a, resolved, priv);
+		info->truly_stale = truly_stale(vm, a, &key, resolved);
 		oracle_classify(stats, info->verdict, info->truly_stale, false);
 	}
 	if (info->verdict != RETRY_NONE) {
@@ -241,15 +234,15 @@ vcpu_locked_check(struct actor *a, const struct step_env *env,
 {
 	struct vm *vm = env->vm;
 	const struct memslot *s = fault_slot(vm, a);
-	bool priv = fault_private(vm, a), stale;
-	struct fault_key key = fault_key_of(vm, a, priv);
+	struct fault_key key = fault_key_of(vm, s, a);
 	uint32_t old, cur;
+	bool stale;
 
 	mmu_read_lock(vm);
 	info->what = "locked check";
 	info->checked = true;
 	info->verdict = vm->ops->retry(&vm->st->tracker, &key, a->seq_snapshot);
-	stale = truly_stale(vm, a, true, priv);
+	stale = truly_stale(vm, a, &key, true);
 	info->truly_stale = stale;
 	oracle_classify(stats, info->verdict, stale, true);
 	if (info->verdict != RETRY_NONE) {
@@ -260,8 +253,8 @@ vcpu_locked_check(struct actor *a, const struct step_env *env,
 	}
 	/* Not stale: the version truly_stale() just read is the snapshot,
 	 * so the fast path reads it once. */
-	cur = stale ? vm_version(vm, s, a->fault.gfn) : (uint32_t)a->gen_snapshot;
-	if (vm_spte_set(vm, s, a->fault.gfn, &a->cur, (uint32_t)a->gen_snapshot,
+	cur = stale ? vm_version(vm, s, key.gfn) : (uint32_t)a->gen_snapshot;
+	if (vm_spte_set(vm, s, key.gfn, &a->cur, (uint32_t)a->gen_snapshot,
 			&old) &&
 	    old != cur)
 		stats->stale_replaced++;
