@@ -246,8 +246,7 @@ vcpu_locked_check(struct actor *a, const struct step_env *env,
 		  struct actor_stats *stats, struct step_info *info)
 {
 	struct vm *vm = env->vm;
-	const struct memslot *s = fault_slot(vm, a);
-	struct fault_key key = fault_key_of(vm, s, a);
+	struct fault_key key = fault_key_of(vm, fault_slot(vm, a), a);
 	uint32_t old, cur;
 	bool stale;
 
@@ -265,10 +264,14 @@ vcpu_locked_check(struct actor *a, const struct step_env *env,
 		return true;
 	}
 	/* Not stale: the version truly_stale() just read is the snapshot,
-	 * so the fast path reads it once. */
-	cur = stale ? vm_version(vm, s, key.gfn) : (uint32_t)a->gen_snapshot;
-	if (vm_spte_set(vm, s, key.gfn, &a->cur, (uint32_t)a->gen_snapshot,
-			&old) &&
+	 * so the fast path reads it once. The slot is found again here, not
+	 * kept from before the lock: kept, it and the position were spilled
+	 * around the lock's calls, and the usual install (a replacement
+	 * through the cursor) needs neither. */
+	cur = stale ? vm_version(vm, fault_slot(vm, a), key.gfn)
+		    : (uint32_t)a->gen_snapshot;
+	if (vm_spte_set(vm, fault_slot(vm, a), key.gfn, &a->cur,
+			(uint32_t)a->gen_snapshot, &old) &&
 	    old != cur)
 		stats->stale_replaced++;
 	mmu_read_unlock(vm);

@@ -179,6 +179,7 @@ uint32_t spte_map_track_slow_(struct spte_map *m, uint64_t key,
 	c->e = e;
 	c->bumps = begun == done ? begun : SPTE_CURSOR_BUSY;
 	c->loads = m->loads;
+	c->bit = 1u << radix_digit(key, 1);
 	return sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED);
 }
 

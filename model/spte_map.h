@@ -276,6 +276,7 @@ struct spte_cursor {
 	const struct spm_leaf *owner;
 	uint64_t bumps;             /* bumps_begun then, or SPTE_CURSOR_BUSY */
 	uint32_t loads;             /* m->loads then; 0: empty */
+	uint32_t bit;               /* the position's bit in owner->present */
 };
 
 #define SPTE_CURSOR_BUSY UINT64_MAX /* a bump was in progress at the read */
@@ -300,6 +301,7 @@ static inline uint32_t spte_map_track_at(struct spte_map *m, uint64_t key,
 	c->owner = owner;
 	c->bumps = begun == done ? begun : SPTE_CURSOR_BUSY;
 	c->loads = m->loads;
+	c->bit = 1u << radix_digit(key, 1);
 	return sum + __atomic_load_n(&e->ver, __ATOMIC_RELAXED);
 }
 
@@ -343,20 +345,32 @@ bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
 bool spte_map_set_absent_(struct spte_map *m, uint64_t key,
 			  const struct spte_cursor *c, uint32_t val);
 
+/* The common case of spte_map_set_at() below: the cursor is valid and an
+ * SPTE is present there. Then it replaces it (true, and *old); otherwise
+ * it does nothing and returns false. It needs no key, so a caller can
+ * find one for the other cases only. */
+static inline bool spte_map_replace_at(struct spte_map *m,
+				       const struct spte_cursor *c,
+				       uint32_t val, uint32_t *old)
+{
+	if (!spte_cursor_valid(m, c) ||
+	    !(__atomic_load_n(&c->owner->present, __ATOMIC_RELAXED) & c->bit))
+		return false;
+	*old = __atomic_load_n(&c->e->spte, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->e->spte, val, __ATOMIC_RELAXED);
+	return true;
+}
+
 /* spte_map_set() of the position c was filled for: a replacement writes
  * the entry, an install where none is walks only to set the live bits. */
 static inline bool spte_map_set_at(struct spte_map *m, uint64_t key,
 				   const struct spte_cursor *c, uint32_t val,
 				   uint32_t *old)
 {
-	if (!spte_cursor_valid(m, c))
-		return spte_map_set(m, key, val, old);
-	if (!(__atomic_load_n(&c->owner->present, __ATOMIC_RELAXED) &
-	      (1u << radix_digit(key, 1))))
-		return spte_map_set_absent_(m, key, c, val);
-	*old = __atomic_load_n(&c->e->spte, __ATOMIC_RELAXED);
-	__atomic_store_n(&c->e->spte, val, __ATOMIC_RELAXED);
-	return true;
+	if (spte_map_replace_at(m, c, val, old))
+		return true;
+	return spte_cursor_valid(m, c) ? spte_map_set_absent_(m, key, c, val)
+				       : spte_map_set(m, key, val, old);
 }
 
 /* The versions of positions [lo, hi) move by one. */
