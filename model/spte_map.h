@@ -197,8 +197,14 @@ static inline struct spm_entry *spte_map_entry_(const struct spte_map *m,
 				&((const struct spm_node *)radix_node(n))
 					 ->slot[(key >> shift) & (RADIX_FAN - 1)];
 
-			n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
+			/* The counter first: read after the child, it would
+			 * need the slot's address kept apart from n. The
+			 * order does not matter: the counter covers
+			 * whichever child hangs there (a split keeps it),
+			 * so either way the sum is a count at some instant
+			 * of the read. */
 			s += __atomic_load_n(&sl->add, __ATOMIC_RELAXED);
+			n = __atomic_load_n(&sl->child, __ATOMIC_ACQUIRE);
 			if (!radix_is_node(n))
 				break;
 		}
