@@ -241,6 +241,15 @@ vcpu_resolve_rest(struct actor *a, const struct step_env *env,
 	return n;
 }
 
+/* The fault's position's version now, for a stale fault: out of line,
+ * it kept the slot and the position alive across the lock's calls on
+ * every fault for the few that need them. */
+static __attribute__((noinline)) uint32_t version_now(const struct vm *vm,
+						      const struct actor *a)
+{
+	return vm_version(vm, fault_slot(vm, a), a->fault.gfn);
+}
+
 static inline __attribute__((always_inline)) bool
 vcpu_locked_check(struct actor *a, const struct step_env *env,
 		  struct actor_stats *stats, struct step_info *info)
@@ -263,24 +272,19 @@ vcpu_locked_check(struct actor *a, const struct step_env *env,
 		mmu_read_unlock(vm);
 		return true;
 	}
-	/* Not stale: the version truly_stale() just read is the snapshot,
-	 * so the fast path reads it once. The slot is found again here, not
-	 * kept from before the lock: kept, it and the position were spilled
-	 * around the lock's calls, and the usual install (a replacement
-	 * through the cursor) needs neither. */
-	cur = stale ? vm_version(vm, fault_slot(vm, a), key.gfn)
-		    : (uint32_t)a->gen_snapshot;
+	/* Not stale: the version truly_stale() just read is the snapshot. */
+	cur = stale ? version_now(vm, a) : (uint32_t)a->gen_snapshot;
 	if (vm_spte_set(vm, fault_slot(vm, a), key.gfn, &a->cur,
 			(uint32_t)a->gen_snapshot, &old) &&
 	    old != cur)
 		stats->stale_replaced++;
-	mmu_read_unlock(vm);
 	stats->faults++;
 	if (stale) {
 		info->violation = true;
 		if (a->gen_snapshot != cur)
 			stats->fn_stale_page++;
 	}
+	mmu_read_unlock(vm);
 	info->what = stale ? "locked check: install (STALE)"
 			   : "locked check: install";
 	a->has_fault = false;
@@ -310,14 +314,15 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
  * vcpu_step() would take, in the same order, counted as actor_step()
  * counts it. Only the dispatch between them is gone: a call, a switch
  * and prechecks() per step were about a third of a fault's instructions
- * (bench icount path/nop: 463 per fault through actor_step, 326 here). The
- * counts go straight to stats and the accesses count down: with fewer
- * values to keep across the lock's calls, fewer spill (311). */
-uint64_t actor_vcpu_run(struct actor *a, const struct step_env *env,
-			struct actor_stats *stats, uint64_t accesses)
+ * (bench icount path/nop: 463 per fault through actor_step, 326 here).
+ * Every value kept across the lock's calls is a register saved or a
+ * spill: the counts go straight to stats, the accesses count down, and
+ * `pre` is a constant of each copy (actor_vcpu_run()). */
+static inline __attribute__((always_inline)) uint64_t
+vcpu_run(struct actor *a, const struct step_env *env,
+	 struct actor_stats *stats, uint64_t accesses, bool pre)
 {
 	struct step_info scratch; /* written, never read back */
-	bool pre = prechecks(env);
 	uint64_t left = accesses;
 
 	for (; left; left--) {
@@ -344,6 +349,14 @@ uint64_t actor_vcpu_run(struct actor *a, const struct step_env *env,
 		}
 	}
 	return accesses - left;
+}
+
+/* One loop per value of prechecks(env), each with its answer built in. */
+uint64_t actor_vcpu_run(struct actor *a, const struct step_env *env,
+			struct actor_stats *stats, uint64_t accesses)
+{
+	return prechecks(env) ? vcpu_run(a, env, stats, accesses, true)
+			      : vcpu_run(a, env, stats, accesses, false);
 }
 
 /* ---- invalidator ------------------------------------------------------- */
