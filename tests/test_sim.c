@@ -195,6 +195,36 @@ static uint64_t present_in(const struct vm *vm, uint32_t k)
 
 static void skip_present_off(struct pattern_params *p) { p->skip_present = false; }
 
+/* The pattern's world with 64-page slots (aliases 256 pages apart on
+ * mixed), small enough to check page by page after every step. */
+static int small_world(int pattern, void (*tweak)(struct pattern_params *),
+		       struct pattern_world *w, char *err, size_t errlen)
+{
+	struct pattern_params p;
+
+	pattern_defaults(pattern, &p);
+	p.slot_pages = 64;
+	if (tweak)
+		tweak(&p);
+	if (pattern == PAT_MIXED)
+		p.alias_distance = 256;
+	return pattern_build(&p, w, err, errlen);
+}
+
+/* The world's actors, vCPUs first, at their start; returns how many. */
+static uint32_t start_actors(struct actor *a, const struct pattern_world *w)
+{
+	uint32_t n = w->n_vcpus + w->n_invalidators;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (i < w->n_vcpus)
+			actor_init_vcpu(&a[i], i, w->params.seed);
+		else
+			actor_init_invalidator(&a[i], i, w->params.seed);
+	}
+	return n;
+}
+
 /* The per-slot flags zaps skip empty slots by (model/vm.h): after every
  * step of a seeded run on a single thread (installs, replacements, zaps
  * that yield, gfn zaps, conversions, guest_memfd punches, two address
@@ -211,7 +241,6 @@ static void test_slot_flags(void)
 
 	check_seed = 0;
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		struct pattern_params p;
 		struct pattern_world w;
 		struct actor actors[8];
 		struct actor_stats st;
@@ -221,25 +250,14 @@ static void test_slot_flags(void)
 		uint64_t rng = 99, *img;
 		uint32_t n, bad = 0;
 
-		pattern_defaults(cases[c].pattern, &p);
-		p.slot_pages = 64;
-		if (cases[c].tweak)
-			cases[c].tweak(&p);
-		if (cases[c].pattern == PAT_MIXED)
-			p.alias_distance = 256;
-		if (pattern_build(&p, &w, err, sizeof(err)) < 0 ||
+		if (small_world(cases[c].pattern, cases[c].tweak, &w, err,
+				sizeof(err)) < 0 ||
 		    vm_init(&vm, &w.layout, tracker_find("union")) < 0 ||
 		    vm_init(&copy, &w.layout, tracker_find("union")) < 0) {
 			CHECK_FAIL("setup: %s", err);
 			return;
 		}
-		n = w.n_vcpus + w.n_invalidators;
-		for (uint32_t i = 0; i < n; i++) {
-			if (i < w.n_vcpus)
-				actor_init_vcpu(&actors[i], i, p.seed);
-			else
-				actor_init_invalidator(&actors[i], i, p.seed);
-		}
+		n = start_actors(actors, &w);
 		pattern_step_env(&w, &vm, &env);
 		memset(&st, 0, sizeof(st));
 		for (uint32_t step = 0; step < 20000 && !bad; step++) {
@@ -351,7 +369,6 @@ static void test_vcpu_run_as_steps(void)
 	check_seed = 0;
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		const char *name = pattern_names[cases[c].pattern];
-		struct pattern_params p;
 		struct pattern_world w;
 		struct actor x[8], y[8];
 		struct actor_stats sx, sy;
@@ -361,26 +378,15 @@ static void test_vcpu_run_as_steps(void)
 		uint64_t rng = 7, *ix, *iy, words;
 		uint32_t n, events = 0, differ = 0;
 
-		pattern_defaults(cases[c].pattern, &p);
-		p.slot_pages = 64;
-		if (cases[c].tweak)
-			cases[c].tweak(&p);
-		if (cases[c].pattern == PAT_MIXED)
-			p.alias_distance = 256;
-		if (pattern_build(&p, &w, err, sizeof(err)) < 0 ||
+		if (small_world(cases[c].pattern, cases[c].tweak, &w, err,
+				sizeof(err)) < 0 ||
 		    vm_init(&vx, &w.layout, tracker_find(cases[c].tracker)) < 0 ||
 		    vm_init(&vy, &w.layout, tracker_find(cases[c].tracker)) < 0) {
 			CHECK_FAIL("setup: %s", err);
 			return;
 		}
-		n = w.n_vcpus + w.n_invalidators;
-		for (uint32_t i = 0; i < n; i++) {
-			if (i < w.n_vcpus)
-				actor_init_vcpu(&x[i], i, p.seed);
-			else
-				actor_init_invalidator(&x[i], i, p.seed);
-			y[i] = x[i];
-		}
+		n = start_actors(x, &w);
+		memcpy(y, x, n * sizeof(*x));
 		pattern_step_env(&w, &vx, &ex);
 		pattern_step_env(&w, &vy, &ey);
 		memset(&sx, 0, sizeof(sx));
