@@ -85,9 +85,12 @@ static inline struct fault_key fault_key_of(const struct vm *vm,
 	struct fault_key k = {
 		.gfn = gfn,
 		.as_id = s->as_id,
-		.has_hva = !vm_gfn_private(vm, s, gfn),
 		.hva = slot_host_page(s, gfn),
 	};
+
+	/* Asked last: on a guest_memfd slot it is a call, and what was
+	 * read before it need not be read again. */
+	k.has_hva = !vm_gfn_private(vm, s, gfn);
 	return k;
 }
 
