@@ -275,7 +275,8 @@ vcpu_locked_check(struct actor *a, const struct step_env *env,
 		mmu_read_unlock(vm);
 		return true;
 	}
-	/* Not stale: the version truly_stale() just read is the snapshot. */
+	/* Not stale: truly_stale() found the version unmoved or equal to
+	 * the snapshot, so the snapshot is the version now. */
 	cur = stale ? version_now(vm, a) : (uint32_t)a->gen_snapshot;
 	if (vm_spte_set(vm, fault_slot(vm, a), key.gfn, &a->cur,
 			(uint32_t)a->gen_snapshot, &old) &&

@@ -367,16 +367,24 @@ static inline bool spte_map_replace_at(struct spte_map *m,
 	return true;
 }
 
-/* spte_map_set() of the position c was filled for: a replacement writes
- * the entry, an install where none is walks only to set the live bits. */
+/* The rest of spte_map_set_at(), where spte_map_replace_at() said false:
+ * an install where none is walks only to set the live bits; a void
+ * cursor, a whole spte_map_set(). */
+static inline bool spte_map_install_at(struct spte_map *m, uint64_t key,
+				       const struct spte_cursor *c,
+				       uint32_t val, uint32_t *old)
+{
+	return spte_cursor_valid(m, c) ? spte_map_set_absent_(m, key, c, val)
+				       : spte_map_set(m, key, val, old);
+}
+
+/* spte_map_set() of the position c was filled for. */
 static inline bool spte_map_set_at(struct spte_map *m, uint64_t key,
 				   const struct spte_cursor *c, uint32_t val,
 				   uint32_t *old)
 {
-	if (spte_map_replace_at(m, c, val, old))
-		return true;
-	return spte_cursor_valid(m, c) ? spte_map_set_absent_(m, key, c, val)
-				       : spte_map_set(m, key, val, old);
+	return spte_map_replace_at(m, c, val, old) ||
+	       spte_map_install_at(m, key, c, val, old);
 }
 
 /* The versions of positions [lo, hi) move by one. */

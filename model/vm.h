@@ -236,11 +236,13 @@ static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
 {
 	bool had;
 
-	/* A replacement needs neither the slot nor the position. */
+	/* A replacement needs neither the slot nor the position: they are
+	 * found only past it (spte_map_set_at() would take the position as
+	 * an argument, found first). */
 	if (spte_map_replace_at(&vm->map, c, version, old))
 		return true;
-	had = spte_map_set_at(&vm->map, slot_spte_index(s, gfn), c, version,
-			      old);
+	had = spte_map_install_at(&vm->map, slot_spte_index(s, gfn), c,
+				  version, old);
 	if (!had && !__atomic_load_n(&vm->slot_may_hold[s->index], __ATOMIC_RELAXED))
 		__atomic_store_n(&vm->slot_may_hold[s->index], 1, __ATOMIC_RELAXED);
 	return had;
