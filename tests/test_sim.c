@@ -286,12 +286,11 @@ static void test_slot_flags(void)
 	}
 }
 
-/* A zap that leaves the whole slot empty clears its flag, and the next
- * zap of the slot then walks nothing; a zap of part of it, or one that
- * stops early, leaves the flag set. */
+/* A zap that leaves the whole slot empty clears its flag; a zap of part
+ * of it, or one that stops early, leaves the flag set; the next install
+ * sets it again. */
 static void test_slot_flag_clears(void)
 {
-	struct pattern_params p;
 	struct pattern_world w;
 	struct spte_cursor c;
 	const struct memslot *s;
@@ -300,9 +299,7 @@ static void test_slot_flag_clears(void)
 	struct vm vm;
 	char err[256];
 
-	pattern_defaults(PAT_SINGLE, &p);
-	p.slot_pages = 64;
-	if (pattern_build(&p, &w, err, sizeof(err)) < 0 ||
+	if (small_world(PAT_SINGLE, NULL, &w, err, sizeof(err)) < 0 ||
 	    vm_init(&vm, &w.layout, tracker_find("union")) < 0) {
 		CHECK_FAIL("setup: %s", err);
 		return;
@@ -319,6 +316,9 @@ static void test_slot_flag_clears(void)
 		     &zapped, &next);
 	CHECK(zapped == 1 && !vm.slot_may_hold[0], "a zap that empties the slot clears it");
 	CHECK_EQ_U64(next, s->base_gfn + s->npages, "nothing left");
+	vm_spte_set(&vm, s, s->base_gfn + 9, &c,
+		    vm_track_version(&vm, s, s->base_gfn + 9, &c), &old);
+	CHECK(vm.slot_may_hold[0], "an install after it sets it again");
 	vm_destroy(&vm);
 	pattern_world_free(&w);
 }
