@@ -115,7 +115,9 @@ struct actor {
 #define WALK_END UINT32_MAX
 
 struct workload {
-	/* Fill the next fault; false when the vCPU has no more work. */
+	/* Fill the next fault; false when the vCPU has no more work. Reads
+	 * the actor's id and rng only: in actor_vcpu_run() its pc and
+	 * has_fault are written back when the call ends, not as it runs. */
 	bool (*next_fault)(const struct workload *wl, struct actor *a,
 			   struct fault_plan *out);
 	/* Fill the next invalidation; false when done. */
