@@ -234,6 +234,7 @@ static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
 			       uint64_t gfn, const struct spte_cursor *c,
 			       uint32_t version, uint32_t *old)
 {
+	uint32_t was; /* the out-of-line install's own: *old stays a register */
 	bool had;
 
 	/* A replacement needs neither the slot nor the position: they are
@@ -242,7 +243,9 @@ static inline bool vm_spte_set(struct vm *vm, const struct memslot *s,
 	if (spte_map_replace_at(&vm->map, c, version, old))
 		return true;
 	had = spte_map_install_at(&vm->map, slot_spte_index(s, gfn), c,
-				  version, old);
+				  version, &was);
+	if (had)
+		*old = was;
 	if (!had && !__atomic_load_n(&vm->slot_may_hold[s->index], __ATOMIC_RELAXED))
 		__atomic_store_n(&vm->slot_may_hold[s->index], 1, __ATOMIC_RELAXED);
 	return had;
