@@ -1,5 +1,7 @@
 #include "model/spte_map.h"
 
+#include <string.h>
+
 #include "model/radix.h"
 #include "model/types.h"
 
@@ -22,14 +24,12 @@ void spte_map_init(struct spte_map *m, uint64_t n_keys)
 	m->one_entry = m->levels > 4;
 	m->loads = 1;
 	m->bumps_begun = m->bumps_done = 0;
-	m->root = arena_alloc(&m->arena, m->levels == 1 ? sizeof(struct spm_leaf)
-							: sizeof(struct spm_node));
+	memset(&m->root_, 0, sizeof(m->root_));
 }
 
 void spte_map_destroy(struct spte_map *m)
 {
 	arena_destroy(&m->arena);
-	m->root = NULL;
 }
 
 size_t spte_map_bytes(const struct spte_map *m)
@@ -49,7 +49,7 @@ static struct spm_leaf *follow(const struct spte_map *m, uint64_t key,
 			       struct spm_node **n, unsigned *l,
 			       struct spm_slot **path)
 {
-	*n = m->root;
+	*n = spm_root_(m);
 	for (*l = m->levels;; --*l) {
 		struct spm_slot *sl = &(*n)->slot[radix_digit(key, *l)];
 		void *c = __atomic_load_n(&sl->child, __ATOMIC_RELAXED);
@@ -217,7 +217,7 @@ static void mark_present(struct spte_map *m, struct spm_leaf *leaf,
 static struct spm_leaf *find_path(const struct spte_map *m, uint64_t key,
 				  struct spm_slot **path, unsigned *top)
 {
-	struct spm_node *n = m->root;
+	struct spm_node *n = spm_root_(m);
 
 	for (unsigned l = m->levels;; l--) {
 		struct spm_slot *sl = &n->slot[radix_digit(key, l)];
@@ -240,7 +240,7 @@ bool spte_map_set(struct spte_map *m, uint64_t key, uint32_t val,
 {
 	struct spm_slot *path[RADIX_MAX_LEVELS + 1];
 	unsigned top = 1, d = radix_digit(key, 1);
-	struct spm_leaf *leaf = m->root;
+	struct spm_leaf *leaf = spm_root_(m);
 	const struct spm_leaf *owner;
 	struct spm_entry *e;
 
@@ -392,9 +392,9 @@ void spte_map_bump(struct spte_map *m, uint64_t lo, uint64_t hi)
 	__atomic_fetch_add(&m->bumps_begun, 1, __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (m->levels == 1)
-		bump_leaf(m->root, lo, hi);
+		bump_leaf(spm_root_(m), lo, hi);
 	else
-		bump(m->root, m->levels, 0, lo, hi);
+		bump(spm_root_(m), m->levels, 0, lo, hi);
 	__atomic_fetch_add(&m->bumps_done, 1, __ATOMIC_RELEASE);
 }
 
@@ -592,10 +592,10 @@ uint64_t spte_map_walk(struct spte_map *m, uint64_t lo, uint64_t hi, bool clear,
 	w.hi = w.next = hi;
 	if (lo < hi) {
 		if (m->levels == 1)
-			walk_leaf(m->root, 0, &w);
+			walk_leaf(spm_root_(m), 0, &w);
 		else {
 			uint32_t live = READ_ONCE(m->root_live);
-			uint32_t now = walk(m->root, m->levels, 0, 0, live, &w);
+			uint32_t now = walk(spm_root_(m), m->levels, 0, 0, live, &w);
 
 			if (clear && now != live)
 				WRITE_ONCE(m->root_live, now);
@@ -701,7 +701,7 @@ void spte_map_load(struct spte_map *m, const uint64_t *ver,
 {
 	m->loads++; /* a partial leaf is dropped: its entries move */
 	if (m->levels == 1)
-		load_leaf(m->root, 0, ver, spte, n);
+		load_leaf(spm_root_(m), 0, ver, spte, n);
 	else
-		m->root_live = load(m, m->root, m->levels, 0, ver, spte, n);
+		m->root_live = load(m, spm_root_(m), m->levels, 0, ver, spte, n);
 }

@@ -69,23 +69,6 @@
 #include "model/arena.h"
 #include "model/radix.h"
 
-struct spte_map {
-	struct arena arena;
-	void *root;
-	unsigned levels;
-	uint32_t root_live; /* the root's live mask (levels > 1) */
-	bool one_entry;     /* leaves hung high start as one-entry leaves */
-	uint32_t loads;     /* 1 + spte_map_load()s so far: cursors of before
-			     * are void */
-	uint64_t n_keys;    /* positions are [0, n_keys) */
-	/* Bumps begun and done (see struct spte_cursor), on a cache line of
-	 * their own: invalidators write them, every fault reads one. */
-	char line_[64];
-	uint64_t bumps_begun;
-	uint64_t bumps_done;
-	char line_end_[48];
-};
-
 /* Nodes (here for the inline lookups below; only spte_map.c writes their
  * structure). A slot's child pointer, add counter and live mask sit side
  * by side in 16 bytes and an inner node is 64-byte aligned
@@ -176,6 +159,35 @@ struct spm_node {
 	struct spm_slot slot[RADIX_FAN];
 };
 
+struct spte_map {
+	struct arena arena;
+	unsigned levels;
+	uint32_t root_live; /* the root's live mask (levels > 1) */
+	bool one_entry;     /* leaves hung high start as one-entry leaves */
+	uint32_t loads;     /* 1 + spte_map_load()s so far: cursors of before
+			     * are void */
+	uint64_t n_keys;    /* positions are [0, n_keys) */
+	/* Bumps begun and done (see struct spte_cursor), on a cache line of
+	 * their own: invalidators write them, every fault reads one. */
+	char line_[64];
+	uint64_t bumps_begun;
+	uint64_t bumps_done;
+	char line_end_[48];
+	/* The root (a node, or the leaf when levels == 1), in the map
+	 * itself: a lookup finds its first slot from the map's address, one
+	 * dependent load fewer on every fault's walk. */
+	union {
+		struct spm_node node;
+		struct spm_leaf leaf;
+	} root_;
+};
+
+/* The root node, or the root leaf when levels == 1. */
+static inline void *spm_root_(const struct spte_map *m)
+{
+	return (void *)&m->root_;
+}
+
 void spte_map_init(struct spte_map *m, uint64_t n_keys);
 void spte_map_destroy(struct spte_map *m);
 
@@ -186,7 +198,7 @@ static inline struct spm_entry *spte_map_entry_(const struct spte_map *m,
 						uint64_t key, uint32_t *sum,
 						const struct spm_leaf **owner)
 {
-	const void *n = m->root;
+	const void *n = spm_root_(m);
 	const struct spm_leaf *leaf;
 	uint32_t s = 0;
 
@@ -224,7 +236,7 @@ static inline struct spm_entry *spte_map_entry_(const struct spte_map *m,
 static inline bool spte_map_get(const struct spte_map *m, uint64_t key,
 				uint32_t *val)
 {
-	const void *n = m->root;
+	const void *n = spm_root_(m);
 	const struct spm_leaf *leaf, *owner;
 	const struct spm_entry *e;
 	unsigned d = radix_digit(key, 1);
