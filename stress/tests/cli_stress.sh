@@ -56,5 +56,22 @@ for k in placement allowed_cpus topology cpu_model bench_version; do
 	check "context $k in JSON" grep -q "\"$k\":" "$tmp/out.json"
 done
 check "stress/alias/hva/threads:1 in JSON" grep -q '"name": "stress/alias/hva/threads:1"' "$tmp/out.json"
+check "one repetition: in turn" grep -q '"repetitions_order": "in turn' "$tmp/out.json"
+
+# Repetitions run interleaved unless the user says otherwise (the
+# context records which).
+order() {
+	"$bench" stress '--benchmark_filter=^shim/batch$' --benchmark_min_time=0.001 \
+		--benchmark_out="$tmp/order.json" --benchmark_out_format=json \
+		"$@" >/dev/null 2>&1 &&
+		sed -n 's/.*"repetitions_order": "\([a-z]*\).*/\1/p' "$tmp/order.json"
+}
+check "2 repetitions: interleaved" [ "$(order --benchmark_repetitions=2)" = interleaved ]
+check "2 repetitions, interleaving off: in turn" \
+	[ "$(order --benchmark_repetitions=2 --benchmark_enable_random_interleaving=false)" = in ]
+check "2 repetitions, interleaving 'N': in turn" \
+	[ "$(order --benchmark_repetitions=2 --benchmark_enable_random_interleaving=N)" = in ]
+check "1 repetition, interleaving asked: interleaved" \
+	[ "$(order --benchmark_enable_random_interleaving)" = interleaved ]
 
 summary stress_cli
