@@ -175,11 +175,13 @@ struct spte_map {
 	char line_end_[48];
 	/* The root (a node, or the leaf when levels == 1), in the map
 	 * itself: a lookup finds its first slot from the map's address, one
-	 * dependent load fewer on every fault's walk. */
+	 * dependent load fewer on every fault's walk. 16-byte aligned (what
+	 * malloc gives), so a slot never straddles two lines; the root's
+	 * lines are in every walk, hot, so it need not start one. */
 	union {
 		struct spm_node node;
 		struct spm_leaf leaf;
-	} root_;
+	} root_ __attribute__((aligned(16)));
 };
 
 /* The root node, or the root leaf when levels == 1. */
