@@ -140,11 +140,13 @@ static const char *last_value(int argc, char **argv, const char *flag)
  * Google Benchmark), else whenever --benchmark_repetitions asks for more
  * than one. Interleaved, the repetitions of every selected benchmark run
  * in a random order, so a same-run ratio (path/nop over path/rwlock) sees
- * the host's noise on both sides: measured here, the issue's 3-repetition
- * command gave path/nop / path/rwlock 2.42-3.56 over eight runs in turn
- * and 2.52-2.76 over eight interleaved, in the same minutes. One
- * repetition keeps the registration order (the default suite's
- * progress reads in it). *explicit: the user chose. */
+ * the host's noise on both sides rather than on whichever ran in a busy
+ * second. It shares the noise out, it does not remove it: the issue's
+ * 3-repetition command gave path/nop / path/rwlock 2.42-3.56 in turn and
+ * 2.52-2.76 interleaved over eight runs each in one calm minute, 2.27-4.67
+ * and 2.48-3.34 over ten each in a busier one. One repetition keeps the
+ * registration order (the default suite's progress reads in it).
+ * *explicit: the user chose. */
 static bool interleaved(int argc, char **argv, bool *explicit)
 {
 	static const char *const no[] = { "false", "no", "off" };
