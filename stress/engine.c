@@ -116,7 +116,7 @@ static void maybe_preempt(struct worker *w)
 /* One vCPU access, or one step of it under --preempt (whose yields and
  * sleeps go between steps); records the latency of a fault when it
  * completes. */
-static bool vcpu_step(struct stress_run *r, struct worker *w)
+static bool vcpu_advance(struct stress_run *r, struct worker *w)
 {
 	if (r->cfg.preempt ? !actor_step(&w->actor, &r->env, &w->stats, NULL)
 			   : !actor_vcpu_run(&w->actor, &r->env, &w->stats, 1))
@@ -186,7 +186,7 @@ static void *thread_main(void *arg)
 	if (!go)
 		return NULL;
 	if (w->is_vcpu) {
-		while (!stopping(r) && vcpu_step(r, w))
+		while (!stopping(r) && vcpu_advance(r, w))
 			;
 		return NULL;
 	}
@@ -341,7 +341,7 @@ uint64_t stress_run_faults(struct stress_run *r, uint64_t n)
 	uint32_t k = 0;
 
 	while (w->stats.faults < target) {
-		if (!vcpu_step(r, w))
+		if (!vcpu_advance(r, w))
 			break; /* workload exhausted */
 		if (stall_ns && (++k & 1023) == 0 && now_ns() - w->t_last > stall_ns) {
 			r->stalled = true;
