@@ -141,11 +141,11 @@ static void count_retry_on_gfn(const struct step_env *env, const struct actor *a
  * when a step is taken per call (vcpu_step()); when whole accesses run in
  * one call (vcpu_run()), locals for the program counter and the pending
  * fault, which nothing reads mid-access (a workload reads only the
- * actor's id and rng: struct workload). Those are
- * constants along the fault's path and cost no stores: the actor's copies
- * were five stores a fault (bench icount path/nop: 9 instructions fewer,
- * about 0.6 ns of 17). `wait` stays the actor's: as a local it lived
- * across the lock's calls, a spill. */
+ * actor's id and rng: struct workload). Along the fault's path the locals
+ * are constants and cost no stores; the actor's copies were five stores a
+ * fault (bench icount path/nop: 9 instructions fewer, about 0.6 ns of 17).
+ * `wait` stays the actor's: as a local it lived across the lock's calls,
+ * a spill. */
 struct vcpu_ctl {
 	uint32_t *pc;
 	uint32_t *wait;
