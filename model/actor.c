@@ -144,19 +144,18 @@ static void count_retry_on_gfn(const struct step_env *env, const struct actor *a
  * actor's id and rng: struct workload). Along the fault's path the locals
  * are constants and cost no stores; the actor's copies were five stores a
  * fault (bench icount path/nop: 9 instructions fewer, about 0.6 ns of 17).
- * `wait` stays the actor's: as a local it lived across the lock's calls,
- * a spill. */
+ * The resolve's `wait` is the actor's in both: as a local it lived across
+ * the lock's calls, a spill. */
 struct vcpu_ctl {
 	uint32_t *pc;
-	uint32_t *wait;
 	bool *has_fault;
 };
 
-static inline void start_resolve(const struct vcpu_ctl *c,
+static inline void start_resolve(struct actor *a, const struct vcpu_ctl *c,
 				 const struct step_env *env)
 {
 	*c->pc = VCPU_RESOLVE;
-	*c->wait = env->resolve_steps ? env->resolve_steps : 1;
+	a->wait = env->resolve_steps ? env->resolve_steps : 1;
 }
 
 /* The vCPU's steps, one function per program counter, inlined into both
@@ -195,7 +194,7 @@ vcpu_read_seq(struct actor *a, const struct vcpu_ctl *c,
 	if (pre_checks(env, pre))
 		*c->pc = VCPU_PRECHECK1;
 	else
-		start_resolve(c, env);
+		start_resolve(a, c, env);
 	return true;
 }
 
@@ -226,7 +225,7 @@ vcpu_precheck(struct actor *a, const struct vcpu_ctl *c,
 	} else if (resolved) {
 		*c->pc = VCPU_LOCKED_CHECK;
 	} else {
-		start_resolve(c, env);
+		start_resolve(a, c, env);
 	}
 	return true;
 }
@@ -235,8 +234,8 @@ static inline __attribute__((always_inline)) bool
 vcpu_resolve(struct actor *a, const struct vcpu_ctl *c,
 	     const struct step_env *env, struct step_info *info, int pre)
 {
-	if (*c->wait > 1) {
-		(*c->wait)--;
+	if (a->wait > 1) {
+		a->wait--;
 		info->what = "resolving";
 		return true;
 	}
@@ -255,9 +254,9 @@ static inline __attribute__((always_inline)) uint32_t
 vcpu_resolve_rest(struct actor *a, const struct vcpu_ctl *c,
 		  const struct step_env *env, struct step_info *info, int pre)
 {
-	uint32_t n = *c->wait;
+	uint32_t n = a->wait;
 
-	*c->wait = 1;
+	a->wait = 1;
 	vcpu_resolve(a, c, env, info, pre);
 	return n;
 }
@@ -320,7 +319,7 @@ static bool vcpu_step(struct actor *a, const struct step_env *env,
 		      struct actor_stats *stats, struct step_info *info,
 		      bool traced)
 {
-	const struct vcpu_ctl c = { &a->pc, &a->wait, &a->has_fault };
+	const struct vcpu_ctl c = { &a->pc, &a->has_fault };
 
 	switch (a->pc) {
 	case VCPU_READ_SEQ:
@@ -355,7 +354,7 @@ vcpu_run(struct actor *a, const struct step_env *env,
 	uint64_t left = accesses;
 	uint32_t pc = a->pc;
 	bool has_fault = a->has_fault;
-	const struct vcpu_ctl c = { &pc, &a->wait, &has_fault };
+	const struct vcpu_ctl c = { &pc, &has_fault };
 
 	for (; left; left--) {
 		if (pc == VCPU_READ_SEQ) {
