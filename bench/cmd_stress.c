@@ -112,18 +112,6 @@ static int parse_threads(const char *s, struct suite_opts *o, char *err,
 	return 0;
 }
 
-/* The min time Google Benchmark will use: the last --benchmark_min_time
- * (ours is first). Its own parser has accepted the value by now. */
-static double effective_min_time(int argc, char **argv)
-{
-	double t = 0.15;
-
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], MIN_TIME_FLAG, strlen(MIN_TIME_FLAG)) == 0)
-			t = atof(argv[i] + strlen(MIN_TIME_FLAG));
-	return t;
-}
-
 /* The value of the last occurrence of flag (NAME=), or NULL. */
 static const char *last_value(int argc, char **argv, const char *flag)
 {
@@ -133,6 +121,15 @@ static const char *last_value(int argc, char **argv, const char *flag)
 		if (strncmp(argv[i], flag, strlen(flag)) == 0)
 			v = argv[i] + strlen(flag);
 	return v;
+}
+
+/* The min time Google Benchmark will use: the last --benchmark_min_time
+ * (ours is first). Its own parser has accepted the value by now. */
+static double effective_min_time(int argc, char **argv)
+{
+	const char *v = last_value(argc, argv, MIN_TIME_FLAG);
+
+	return v ? atof(v) : 0.15;
 }
 
 /* Whether repetitions run interleaved: as the user's last
